@@ -1,0 +1,258 @@
+CREATE TABLE "activities" (
+	"iati_identifier" text PRIMARY KEY NOT NULL,
+	"reporting_org_ref" text,
+	"reporting_org_name" text,
+	"reporting_org_type" text,
+	"title" text,
+	"description" text,
+	"titles" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"descriptions" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"status" text,
+	"default_currency" text,
+	"humanitarian" boolean,
+	"last_updated" timestamp with time zone,
+	"iati_version" text,
+	"dataset" text,
+	"planned_start" date,
+	"actual_start" date,
+	"planned_end" date,
+	"actual_end" date,
+	"country_codes" text[] DEFAULT '{}'::text[] NOT NULL,
+	"sector_codes" text[] DEFAULT '{}'::text[] NOT NULL,
+	"sdg_goals" text[] DEFAULT '{}'::text[] NOT NULL,
+	"sdg_targets" text[] DEFAULT '{}'::text[] NOT NULL,
+	"content_hash" text NOT NULL,
+	"import_run_id" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"search" "tsvector" GENERATED ALWAYS AS (to_tsvector('english', coalesce("activities"."title", '') || ' ' || coalesce("activities"."description", ''))) STORED
+);
+--> statement-breakpoint
+CREATE TABLE "activity_participating_orgs" (
+	"activity_id" text NOT NULL,
+	"position" integer NOT NULL,
+	"role" text,
+	"ref" text,
+	"type" text,
+	"name" text,
+	CONSTRAINT "activity_participating_orgs_activity_id_position_pk" PRIMARY KEY("activity_id","position")
+);
+--> statement-breakpoint
+CREATE TABLE "activity_policy_markers" (
+	"activity_id" text NOT NULL,
+	"position" integer NOT NULL,
+	"vocabulary" text DEFAULT '1' NOT NULL,
+	"code" text NOT NULL,
+	"significance" integer,
+	CONSTRAINT "activity_policy_markers_activity_id_position_pk" PRIMARY KEY("activity_id","position")
+);
+--> statement-breakpoint
+CREATE TABLE "activity_recipient_countries" (
+	"activity_id" text NOT NULL,
+	"position" integer NOT NULL,
+	"code" text NOT NULL,
+	"percentage" numeric,
+	CONSTRAINT "activity_recipient_countries_activity_id_position_pk" PRIMARY KEY("activity_id","position")
+);
+--> statement-breakpoint
+CREATE TABLE "activity_recipient_regions" (
+	"activity_id" text NOT NULL,
+	"position" integer NOT NULL,
+	"code" text NOT NULL,
+	"vocabulary" text DEFAULT '1' NOT NULL,
+	"percentage" numeric,
+	CONSTRAINT "activity_recipient_regions_activity_id_position_pk" PRIMARY KEY("activity_id","position")
+);
+--> statement-breakpoint
+CREATE TABLE "activity_sectors" (
+	"activity_id" text NOT NULL,
+	"position" integer NOT NULL,
+	"vocabulary" text DEFAULT '1' NOT NULL,
+	"code" text NOT NULL,
+	"percentage" numeric,
+	CONSTRAINT "activity_sectors_activity_id_position_pk" PRIMARY KEY("activity_id","position")
+);
+--> statement-breakpoint
+CREATE TABLE "activity_tags" (
+	"activity_id" text NOT NULL,
+	"position" integer NOT NULL,
+	"vocabulary" text NOT NULL,
+	"code" text NOT NULL,
+	CONSTRAINT "activity_tags_activity_id_position_pk" PRIMARY KEY("activity_id","position")
+);
+--> statement-breakpoint
+CREATE TABLE "api_keys" (
+	"id" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"role" text NOT NULL,
+	"prefix" text NOT NULL,
+	"hash" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"revoked_at" timestamp with time zone,
+	"last_used_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "budgets" (
+	"activity_id" text NOT NULL,
+	"position" integer NOT NULL,
+	"type" text,
+	"status" text,
+	"period_start" date,
+	"period_end" date,
+	"value" numeric NOT NULL,
+	"currency" text,
+	"value_date" date,
+	CONSTRAINT "budgets_activity_id_position_pk" PRIMARY KEY("activity_id","position")
+);
+--> statement-breakpoint
+CREATE TABLE "codelist_items" (
+	"list" text NOT NULL,
+	"code" text NOT NULL,
+	"name" text NOT NULL,
+	"name_fr" text,
+	"description" text,
+	"category" text,
+	"withdrawn" boolean DEFAULT false NOT NULL,
+	CONSTRAINT "codelist_items_list_code_pk" PRIMARY KEY("list","code")
+);
+--> statement-breakpoint
+CREATE TABLE "countries" (
+	"code" text PRIMARY KEY NOT NULL,
+	"alpha3" text,
+	"name" text NOT NULL,
+	"withdrawn" boolean DEFAULT false NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "country_aliases" (
+	"alias" text PRIMARY KEY NOT NULL,
+	"code" text NOT NULL,
+	"source" text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "import_problems" (
+	"run_id" text NOT NULL,
+	"seq" integer NOT NULL,
+	"severity" text NOT NULL,
+	"line" integer,
+	"record_id" text,
+	"field" text,
+	"message" text NOT NULL,
+	CONSTRAINT "import_problems_run_id_seq_pk" PRIMARY KEY("run_id","seq")
+);
+--> statement-breakpoint
+CREATE TABLE "import_runs" (
+	"id" text PRIMARY KEY NOT NULL,
+	"kind" text NOT NULL,
+	"file_name" text NOT NULL,
+	"sha256" text,
+	"bytes" bigint,
+	"mode" text NOT NULL,
+	"dry_run" boolean DEFAULT false NOT NULL,
+	"status" text NOT NULL,
+	"started_at" timestamp with time zone NOT NULL,
+	"finished_at" timestamp with time zone,
+	"counts" jsonb NOT NULL,
+	"options" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"actor" text,
+	"message" text
+);
+--> statement-breakpoint
+CREATE TABLE "organisations" (
+	"ref" text PRIMARY KEY NOT NULL,
+	"name" text,
+	"type" text,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "recommendation_sources" (
+	"recommendation_id" text NOT NULL,
+	"importer" text NOT NULL,
+	"source_ref" text NOT NULL,
+	"import_run_id" text,
+	"content_hash" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "recommendation_sources_importer_source_ref_pk" PRIMARY KEY("importer","source_ref")
+);
+--> statement-breakpoint
+CREATE TABLE "recommendations" (
+	"id" text PRIMARY KEY NOT NULL,
+	"country" text NOT NULL,
+	"mechanism" text NOT NULL,
+	"body" text NOT NULL,
+	"session" integer,
+	"cycle" integer,
+	"response" text,
+	"action_category" integer,
+	"recommending_states" text[] DEFAULT '{}'::text[] NOT NULL,
+	"recommending_state_names" text[] DEFAULT '{}'::text[] NOT NULL,
+	"themes" text[] DEFAULT '{}'::text[] NOT NULL,
+	"affected_persons" text[] DEFAULT '{}'::text[] NOT NULL,
+	"sdg_targets" text[] DEFAULT '{}'::text[] NOT NULL,
+	"sdg_goals" text[] DEFAULT '{}'::text[] NOT NULL,
+	"text" text NOT NULL,
+	"text_html" text,
+	"document_symbol" text,
+	"paragraph" text,
+	"annotation_type" text,
+	"published_on" date,
+	"content_hash" text NOT NULL,
+	"import_run_id" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"search" "tsvector" GENERATED ALWAYS AS (to_tsvector('english', coalesce("recommendations"."text", ''))) STORED
+);
+--> statement-breakpoint
+CREATE TABLE "transactions" (
+	"activity_id" text NOT NULL,
+	"position" integer NOT NULL,
+	"type" text NOT NULL,
+	"date" date,
+	"value" numeric NOT NULL,
+	"currency" text,
+	"value_date" date,
+	"recipient_country" text,
+	"recipient_region" text,
+	"sector_vocabulary" text,
+	"sector_code" text,
+	"description" text,
+	CONSTRAINT "transactions_activity_id_position_pk" PRIMARY KEY("activity_id","position")
+);
+--> statement-breakpoint
+ALTER TABLE "activities" ADD CONSTRAINT "activities_import_run_id_import_runs_id_fk" FOREIGN KEY ("import_run_id") REFERENCES "public"."import_runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "activity_participating_orgs" ADD CONSTRAINT "activity_participating_orgs_activity_id_activities_iati_identifier_fk" FOREIGN KEY ("activity_id") REFERENCES "public"."activities"("iati_identifier") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "activity_policy_markers" ADD CONSTRAINT "activity_policy_markers_activity_id_activities_iati_identifier_fk" FOREIGN KEY ("activity_id") REFERENCES "public"."activities"("iati_identifier") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "activity_recipient_countries" ADD CONSTRAINT "activity_recipient_countries_activity_id_activities_iati_identifier_fk" FOREIGN KEY ("activity_id") REFERENCES "public"."activities"("iati_identifier") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "activity_recipient_regions" ADD CONSTRAINT "activity_recipient_regions_activity_id_activities_iati_identifier_fk" FOREIGN KEY ("activity_id") REFERENCES "public"."activities"("iati_identifier") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "activity_sectors" ADD CONSTRAINT "activity_sectors_activity_id_activities_iati_identifier_fk" FOREIGN KEY ("activity_id") REFERENCES "public"."activities"("iati_identifier") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "activity_tags" ADD CONSTRAINT "activity_tags_activity_id_activities_iati_identifier_fk" FOREIGN KEY ("activity_id") REFERENCES "public"."activities"("iati_identifier") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "budgets" ADD CONSTRAINT "budgets_activity_id_activities_iati_identifier_fk" FOREIGN KEY ("activity_id") REFERENCES "public"."activities"("iati_identifier") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "import_problems" ADD CONSTRAINT "import_problems_run_id_import_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."import_runs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "recommendation_sources" ADD CONSTRAINT "recommendation_sources_recommendation_id_recommendations_id_fk" FOREIGN KEY ("recommendation_id") REFERENCES "public"."recommendations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "recommendation_sources" ADD CONSTRAINT "recommendation_sources_import_run_id_import_runs_id_fk" FOREIGN KEY ("import_run_id") REFERENCES "public"."import_runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "recommendations" ADD CONSTRAINT "recommendations_import_run_id_import_runs_id_fk" FOREIGN KEY ("import_run_id") REFERENCES "public"."import_runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "transactions" ADD CONSTRAINT "transactions_activity_id_activities_iati_identifier_fk" FOREIGN KEY ("activity_id") REFERENCES "public"."activities"("iati_identifier") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "activities_reporting_org_ref_index" ON "activities" USING btree ("reporting_org_ref");--> statement-breakpoint
+CREATE INDEX "activities_status_index" ON "activities" USING btree ("status");--> statement-breakpoint
+CREATE INDEX "activities_country_codes_index" ON "activities" USING gin ("country_codes");--> statement-breakpoint
+CREATE INDEX "activities_sector_codes_index" ON "activities" USING gin ("sector_codes");--> statement-breakpoint
+CREATE INDEX "activities_sdg_goals_index" ON "activities" USING gin ("sdg_goals");--> statement-breakpoint
+CREATE INDEX "activities_sdg_targets_index" ON "activities" USING gin ("sdg_targets");--> statement-breakpoint
+CREATE INDEX "activities_search_index" ON "activities" USING gin ("search");--> statement-breakpoint
+CREATE INDEX "activity_participating_orgs_ref_index" ON "activity_participating_orgs" USING btree ("ref");--> statement-breakpoint
+CREATE INDEX "activity_recipient_countries_code_index" ON "activity_recipient_countries" USING btree ("code");--> statement-breakpoint
+CREATE INDEX "activity_sectors_vocabulary_code_index" ON "activity_sectors" USING btree ("vocabulary","code");--> statement-breakpoint
+CREATE UNIQUE INDEX "api_keys_prefix_index" ON "api_keys" USING btree ("prefix");--> statement-breakpoint
+CREATE INDEX "import_runs_kind_started_at_index" ON "import_runs" USING btree ("kind","started_at");--> statement-breakpoint
+CREATE INDEX "recommendation_sources_recommendation_id_index" ON "recommendation_sources" USING btree ("recommendation_id");--> statement-breakpoint
+CREATE INDEX "recommendations_country_id_index" ON "recommendations" USING btree ("country","id");--> statement-breakpoint
+CREATE INDEX "recommendations_mechanism_index" ON "recommendations" USING btree ("mechanism");--> statement-breakpoint
+CREATE INDEX "recommendations_body_index" ON "recommendations" USING btree ("body");--> statement-breakpoint
+CREATE INDEX "recommendations_session_index" ON "recommendations" USING btree ("session");--> statement-breakpoint
+CREATE INDEX "recommendations_themes_index" ON "recommendations" USING gin ("themes");--> statement-breakpoint
+CREATE INDEX "recommendations_recommending_states_index" ON "recommendations" USING gin ("recommending_states");--> statement-breakpoint
+CREATE INDEX "recommendations_sdg_targets_index" ON "recommendations" USING gin ("sdg_targets");--> statement-breakpoint
+CREATE INDEX "recommendations_affected_persons_index" ON "recommendations" USING gin ("affected_persons");--> statement-breakpoint
+CREATE INDEX "recommendations_search_index" ON "recommendations" USING gin ("search");--> statement-breakpoint
+CREATE INDEX "transactions_recipient_country_index" ON "transactions" USING btree ("recipient_country");--> statement-breakpoint
+CREATE INDEX "transactions_type_date_index" ON "transactions" USING btree ("type","date");
