@@ -349,3 +349,5 @@ export const apiKeys = pgTable(
   },
   (t) => [uniqueIndex().on(t.prefix)],
 );
+
+// Tables of later capabilities live in src/db/schema/<area>.ts and are re-exported here.

@@ -25,3 +25,10 @@ export function paginate<T>(rows: T[], limit: number, keyOf: (row: T) => unknown
   const nextCursor = rows.length > limit && last ? encodeCursor(keyOf(last)) : null;
   return { items, nextCursor };
 }
+
+/** A database timestamp (either driver's text form) as ISO 8601 UTC; null stays null. */
+export function isoTimestamp(ts: string | null): string | null {
+  if (ts === null) return null;
+  const d = new Date(ts.includes('T') ? ts : ts.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
+  return Number.isNaN(d.getTime()) ? ts : d.toISOString();
+}

@@ -1,0 +1,159 @@
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import type { Config } from '../../config.js';
+import { importStream, type ImportKind } from '../../importers/index.js';
+import type { RunReport } from '../../importers/run.js';
+import { AppError, notFound, payloadTooLarge, unsupportedMediaType } from '../../lib/errors.js';
+import { ProblemSchema as ProblemRef } from '../../lib/schemas.js';
+import { getRun, listRuns } from './imports.queries.js';
+import {
+  FileBody,
+  ImportListQuery,
+  ImportQuery,
+  ImportRunPage,
+  ImportRunParams,
+  ImportRunWithProblems,
+  UprInfoImportQuery,
+} from './imports.schemas.js';
+
+const MEDIA: Record<ImportKind, string[]> = {
+  'upr-info': ['text/csv', 'application/csv'],
+  iati: ['application/xml', 'text/xml'],
+};
+
+/** Problems shown in a rejection's errors[]; the run itself keeps them all (GET /v1/imports/{id}). */
+const MAX_ERRORS_IN_PROBLEM = 200;
+
+function mediaType(req: FastifyRequest) {
+  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** The raw body stream, after checking its media type and declared size. */
+function fileStream(req: FastifyRequest, kind: ImportKind, maxBytes: number): Readable {
+  const type = mediaType(req);
+  if (!MEDIA[kind].includes(type)) {
+    throw unsupportedMediaType(`A ${kind} import takes ${MEDIA[kind].join(' or ')}; got "${type || 'no content type'}".`);
+  }
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    throw payloadTooLarge(`The file (${declared} bytes) exceeds the import size limit of ${maxBytes} bytes.`);
+  }
+  return req.body as Readable;
+}
+
+function fileName(req: FastifyRequest, kind: ImportKind) {
+  const given = req.headers['x-file-name'];
+  return typeof given === 'string' && given.trim() ? given.trim().slice(0, 300) : `${kind}-upload`;
+}
+
+/** A rejected file is a 422 problem that names every bad line and field, with the run report attached. */
+function rejection(report: RunReport) {
+  const errors = report.problems
+    .filter((p) => p.severity === 'error')
+    .slice(0, MAX_ERRORS_IN_PROBLEM)
+    .map((p) => ({
+      in: 'file',
+      path: [p.line ? `line ${p.line}` : null, p.recordId ? `record ${p.recordId}` : null, p.field].filter(Boolean).join(': ') || 'file',
+      message: p.message,
+    }));
+  const nErrors = report.problems.filter((p) => p.severity === 'error').length;
+  return new AppError(
+    422,
+    'import-rejected',
+    'Import rejected',
+    report.message && nErrors <= 1
+      ? `The file was rejected and nothing was written: ${report.message}`
+      : `The file was rejected and nothing was written: ${nErrors} problem(s). See errors[] and GET /v1/imports/${report.id}.`,
+    { errors, importRun: { ...report, problems: undefined, actor: null } },
+  );
+}
+
+const routes = (config: Config): FastifyPluginAsyncZod =>
+  async function importsRoutes(app) {
+    // Files are streamed to the importer, never buffered: the parser hands the raw request stream on.
+    app.addContentTypeParser(
+      ['text/csv', 'application/csv', 'application/xml', 'text/xml'],
+      (_req, payload, done) => done(null, payload),
+    );
+
+    const importRoute = (kind: ImportKind, query: typeof ImportQuery | typeof UprInfoImportQuery, summary: string) =>
+      app.post(
+        `/imports/${kind}`,
+        {
+          config: { role: 'admin' },
+          bodyLimit: config.IMPORT_MAX_BYTES,
+          schema: {
+            tags: ['imports'],
+            summary,
+            description:
+              'Streams the body into the importer. 201 with the run report; 200 for a dry run; 422 when the file is rejected (nothing written).',
+            consumes: MEDIA[kind],
+            querystring: query,
+            body: FileBody,
+            headers: z.object({ 'x-file-name': z.string().max(300).optional().describe('The file name to record on the run.') }).passthrough(),
+            response: { 200: ImportRunWithProblems, 201: ImportRunWithProblems, 413: ProblemRef, 415: ProblemRef, 422: ProblemRef },
+          },
+        },
+        async (req, reply) => {
+          const q = req.query as z.infer<typeof UprInfoImportQuery>;
+          const body = fileStream(req, kind, config.IMPORT_MAX_BYTES);
+          const report = await importStream(app.database.db, kind, body, fileName(req, kind), {
+            mode: q.mode,
+            dryRun: q.dryRun,
+            encoding: q.encoding,
+            actor: req.principal?.name ?? null,
+            maxBytes: config.IMPORT_MAX_BYTES,
+          });
+          if (report.status === 'rejected') throw rejection(report);
+          return reply.status(q.dryRun ? 200 : 201).send({
+            ...report,
+            actor: req.principal?.name ?? null,
+            problems: report.problems.map((p) => ({
+              severity: p.severity,
+              line: p.line ?? null,
+              recordId: p.recordId ?? null,
+              field: p.field ?? null,
+              message: p.message,
+            })),
+          });
+        },
+      );
+
+    importRoute('upr-info', UprInfoImportQuery, 'Import a UPR Info recommendations CSV (text/csv).');
+    importRoute('iati', ImportQuery, 'Import an IATI activity XML file, versions 2.01–2.03 (application/xml).');
+
+    app.get(
+      '/imports',
+      {
+        config: { role: 'reader' },
+        schema: { tags: ['imports'], summary: 'Import runs, newest first.', querystring: ImportListQuery, response: { 200: ImportRunPage } },
+      },
+      async (req) => {
+        const { limit, cursor, ...f } = req.query;
+        return listRuns(app.database.db, f, { limit, cursor });
+      },
+    );
+
+    app.get(
+      '/imports/:id',
+      {
+        config: { role: 'reader' },
+        schema: {
+          tags: ['imports'],
+          summary: 'One import run with every problem (line, record, field, message).',
+          params: ImportRunParams,
+          response: { 200: ImportRunWithProblems },
+        },
+      },
+      async (req) => {
+        const run = await getRun(app.database.db, req.params.id);
+        if (!run) throw notFound(`No import run with id "${req.params.id}".`);
+        return run;
+      },
+    );
+  };
+
+
+export default routes;

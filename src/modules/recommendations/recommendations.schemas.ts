@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { multi, PageQuery, pageOf } from '../../lib/schemas.js';
+
+export const MECHANISMS = ['UPR', 'TB', 'SP'] as const;
+export const RESPONSES = ['supported', 'noted', 'supported_in_part'] as const;
+
+const alpha2 = z
+  .string()
+  .regex(/^[A-Za-z]{2}$/, 'an ISO 3166-1 alpha-2 code')
+  .transform((s) => s.toUpperCase());
+
+export const RecommendationListQuery = z.object({
+  country: multi(alpha2).describe('State under review (alpha-2); repeat or comma-separate for several.'),
+  mechanism: z.enum(MECHANISMS).optional().describe('UPR, TB (Treaty Bodies) or SP (Special Procedures).'),
+  body: z.string().min(1).max(200).optional().describe('The body, e.g. UPR, CRC, CEDAW, or a Special Procedures mandate.'),
+  cycle: z.coerce.number().int().min(1).max(10).optional().describe('UPR cycle (1: sessions 1–12, 2: 13–26, 3: 27–40, 4: 41–54).'),
+  session: z.coerce.number().int().min(1).max(200).optional().describe('UPR Working Group session.'),
+  response: z.enum(RESPONSES).optional().describe("The State's response."),
+  theme: z.string().min(1).max(200).optional().describe('A theme / issue, exactly as listed (e.g. "Women\'s rights").'),
+  recommendingState: alpha2.optional().describe('UPR: the recommending State (alpha-2).'),
+  q: z.string().min(1).max(500).optional().describe('Full-text search on the text (websearch syntax: words, "phrases", -exclusions, or).'),
+  ...PageQuery,
+});
+export type RecommendationListQuery = z.infer<typeof RecommendationListQuery>;
+
+export const SourceRef = z
+  .object({
+    importer: z.string().describe('The importer that brought the record: upr-info, uhri…'),
+    importRunId: z.string().nullable().describe('The import run (GET /v1/imports/{id}).'),
+  })
+  .meta({ id: 'SourceRef' });
+
+export const Recommendation = z
+  .object({
+    id: z.string().describe('Stable identifier. UPR Info rows: derived from State, session, recommending State and text.'),
+    country: z.string().describe('State under review / concerned (alpha-2).'),
+    mechanism: z.enum(MECHANISMS),
+    body: z.string(),
+    session: z.number().int().nullable(),
+    cycle: z.number().int().nullable(),
+    response: z.string().nullable().describe('supported, noted or supported_in_part (UPR); null for others.'),
+    actionCategory: z.number().int().nullable().describe('UPR Info action category, 1 (minimal) … 5 (specific action).'),
+    recommendingStates: z.array(z.string()).describe('Recommending States (alpha-2); empty when unknown.'),
+    recommendingStateNames: z.array(z.string()).describe('Recommending States as the source names them.'),
+    themes: z.array(z.string()),
+    affectedPersons: z.array(z.string()),
+    sdgGoals: z.array(z.string()),
+    sdgTargets: z.array(z.string()),
+    documentSymbol: z.string().nullable(),
+    paragraph: z.string().nullable(),
+    annotationType: z.string().nullable(),
+    publishedOn: z.string().nullable(),
+    text: z.string(),
+    source: SourceRef.nullable().describe('The most recent source record.'),
+    sources: z.array(SourceRef).describe('Every source record merged into this recommendation.'),
+  })
+  .meta({ id: 'Recommendation' });
+
+export const RecommendationPage = pageOf(Recommendation, 'RecommendationPage');
+export const RecommendationParams = z.object({ id: z.string().min(1).max(200).describe('Recommendation id.') });
