@@ -47,7 +47,7 @@ t.test('activities: filters, detail, totals, pagination', async (t) => {
   let cursor: string | null = null;
   let n = 0;
   do {
-    const page = (await get(`/v1/activities?country=KE&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).json();
+    const page: { items: { iatiIdentifier: string }[]; nextCursor: string | null } = (await get(`/v1/activities?country=KE&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).json();
     for (const i of page.items) seen.add(i.iatiIdentifier);
     n += page.items.length;
     cursor = page.nextCursor;
