@@ -1,7 +1,7 @@
 // The command line behind `npm run cli -- …`: imports, API keys and migrations on the database that
 // the server would use (same configuration). Output is plain text; see USAGE.
 import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
@@ -233,6 +233,7 @@ async function assertReadable(files: string[]) {
     } catch {
       throw new UsageError(`cannot read ${f}`);
     }
+    if (!(await stat(f)).isFile()) throw new UsageError(`${f} is not a file`);
   }
 }
 

@@ -80,24 +80,23 @@ t.test('--help prints usage and exits 0', async (t) => {
 });
 
 t.test('usage errors exit 2', async (t) => {
-  const bad = await cli('frobnicate');
+  const iati = join(FIXTURES, 'iati-2.03_one-activity_KE.xml');
+  // No database is opened for these: they run side by side.
+  const [bad, none, role, option, encoding, missing] = await Promise.all([
+    cli('frobnicate'),
+    cli(),
+    cli('keys', 'create', '--name', 'x', '--role', 'superuser'),
+    cli('keys', 'list', '--bogus'),
+    cli('import', 'iati', iati, '--encoding', 'utf-8'),
+    cli('import', 'iati', join(FIXTURES, 'no-such-file.xml')),
+  ]);
   t.equal(bad.code, 2);
   t.match(bad.stderr, /unknown command: frobnicate/);
-
-  const none = await cli();
-  t.equal(none.code, 2);
-
-  const role = await cli('keys', 'create', '--name', 'x', '--role', 'superuser');
+  t.equal(none.code, 2, 'no command');
   t.equal(role.code, 2);
   t.match(role.stderr, /--role reader\|editor\|admin/);
-
-  const option = await cli('keys', 'list', '--bogus');
-  t.equal(option.code, 2);
-
-  const encoding = await cli('import', 'iati', join(FIXTURES, 'iati-2.03_one-activity_KE.xml'), '--encoding', 'utf-8');
+  t.equal(option.code, 2, 'unknown option');
   t.equal(encoding.code, 2, 'iati takes no --encoding');
-
-  const missing = await cli('import', 'iati', join(FIXTURES, 'no-such-file.xml'));
   t.equal(missing.code, 2);
   t.match(missing.stderr, /cannot read/);
 });
