@@ -219,6 +219,86 @@ CREATE TABLE "transactions" (
 	CONSTRAINT "transactions_activity_id_position_pk" PRIMARY KEY("activity_id","position")
 );
 --> statement-breakpoint
+CREATE TABLE "exchange_rates" (
+	"currency" text NOT NULL,
+	"year" integer NOT NULL,
+	"units_per_usd" numeric NOT NULL,
+	"source" text NOT NULL,
+	"origin" text NOT NULL,
+	"import_run_id" text,
+	"loaded_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "exchange_rates_currency_year_pk" PRIMARY KEY("currency","year"),
+	CONSTRAINT "exchange_rates_positive" CHECK ("exchange_rates"."units_per_usd" > 0),
+	CONSTRAINT "exchange_rates_origin" CHECK ("exchange_rates"."origin" in ('bundled', 'loaded'))
+);
+--> statement-breakpoint
+CREATE TABLE "link_history" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "link_history_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"link_id" text NOT NULL,
+	"action" text NOT NULL,
+	"actor" text NOT NULL,
+	"at" timestamp with time zone DEFAULT now() NOT NULL,
+	"request_id" text,
+	"before" jsonb,
+	"after" jsonb
+);
+--> statement-breakpoint
+CREATE TABLE "links" (
+	"id" text PRIMARY KEY NOT NULL,
+	"activity_id" text NOT NULL,
+	"recommendation_id" text NOT NULL,
+	"country" text NOT NULL,
+	"weight" numeric DEFAULT 1 NOT NULL,
+	"status" text DEFAULT 'accepted' NOT NULL,
+	"method" text DEFAULT 'manual' NOT NULL,
+	"confidence" numeric,
+	"rationale" text NOT NULL,
+	"evidence_url" text,
+	"evidence" jsonb,
+	"suggestion_id" text,
+	"version" integer DEFAULT 1 NOT NULL,
+	"created_by" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_by" text NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"retired_at" timestamp with time zone,
+	"retired_by" text,
+	CONSTRAINT "links_weight_range" CHECK ("links"."weight" > 0 and "links"."weight" <= 1),
+	CONSTRAINT "links_status" CHECK ("links"."status" in ('accepted', 'suggested', 'rejected'))
+);
+--> statement-breakpoint
+CREATE TABLE "suggestion_runs" (
+	"id" text PRIMARY KEY NOT NULL,
+	"country" text NOT NULL,
+	"methods" text[] NOT NULL,
+	"params" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"actor" text,
+	"started_at" timestamp with time zone NOT NULL,
+	"finished_at" timestamp with time zone,
+	"pairs_considered" bigint DEFAULT 0 NOT NULL,
+	"suggestions_stored" integer DEFAULT 0 NOT NULL,
+	"seconds" numeric
+);
+--> statement-breakpoint
+CREATE TABLE "suggestions" (
+	"id" text PRIMARY KEY NOT NULL,
+	"activity_id" text NOT NULL,
+	"recommendation_id" text NOT NULL,
+	"country" text NOT NULL,
+	"score" numeric NOT NULL,
+	"methods" text[] NOT NULL,
+	"evidence" jsonb NOT NULL,
+	"status" text DEFAULT 'open' NOT NULL,
+	"run_id" text,
+	"decided_by" text,
+	"decided_at" timestamp with time zone,
+	"decision_reason" text,
+	"link_id" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "suggestions_status" CHECK ("suggestions"."status" in ('open', 'accepted', 'rejected'))
+);
+--> statement-breakpoint
 ALTER TABLE "activities" ADD CONSTRAINT "activities_import_run_id_import_runs_id_fk" FOREIGN KEY ("import_run_id") REFERENCES "public"."import_runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "activity_participating_orgs" ADD CONSTRAINT "activity_participating_orgs_activity_id_activities_iati_identifier_fk" FOREIGN KEY ("activity_id") REFERENCES "public"."activities"("iati_identifier") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "activity_policy_markers" ADD CONSTRAINT "activity_policy_markers_activity_id_activities_iati_identifier_fk" FOREIGN KEY ("activity_id") REFERENCES "public"."activities"("iati_identifier") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -232,6 +312,13 @@ ALTER TABLE "recommendation_sources" ADD CONSTRAINT "recommendation_sources_reco
 ALTER TABLE "recommendation_sources" ADD CONSTRAINT "recommendation_sources_import_run_id_import_runs_id_fk" FOREIGN KEY ("import_run_id") REFERENCES "public"."import_runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "recommendations" ADD CONSTRAINT "recommendations_import_run_id_import_runs_id_fk" FOREIGN KEY ("import_run_id") REFERENCES "public"."import_runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "transactions" ADD CONSTRAINT "transactions_activity_id_activities_iati_identifier_fk" FOREIGN KEY ("activity_id") REFERENCES "public"."activities"("iati_identifier") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "exchange_rates" ADD CONSTRAINT "exchange_rates_import_run_id_import_runs_id_fk" FOREIGN KEY ("import_run_id") REFERENCES "public"."import_runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "link_history" ADD CONSTRAINT "link_history_link_id_links_id_fk" FOREIGN KEY ("link_id") REFERENCES "public"."links"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "links" ADD CONSTRAINT "links_activity_id_activities_iati_identifier_fk" FOREIGN KEY ("activity_id") REFERENCES "public"."activities"("iati_identifier") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "links" ADD CONSTRAINT "links_recommendation_id_recommendations_id_fk" FOREIGN KEY ("recommendation_id") REFERENCES "public"."recommendations"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "suggestions" ADD CONSTRAINT "suggestions_activity_id_activities_iati_identifier_fk" FOREIGN KEY ("activity_id") REFERENCES "public"."activities"("iati_identifier") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "suggestions" ADD CONSTRAINT "suggestions_recommendation_id_recommendations_id_fk" FOREIGN KEY ("recommendation_id") REFERENCES "public"."recommendations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "suggestions" ADD CONSTRAINT "suggestions_run_id_suggestion_runs_id_fk" FOREIGN KEY ("run_id") REFERENCES "public"."suggestion_runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "activities_reporting_org_ref_index" ON "activities" USING btree ("reporting_org_ref");--> statement-breakpoint
 CREATE INDEX "activities_status_index" ON "activities" USING btree ("status");--> statement-breakpoint
 CREATE INDEX "activities_country_codes_index" ON "activities" USING gin ("country_codes");--> statement-breakpoint
@@ -255,4 +342,13 @@ CREATE INDEX "recommendations_sdg_targets_index" ON "recommendations" USING gin 
 CREATE INDEX "recommendations_affected_persons_index" ON "recommendations" USING gin ("affected_persons");--> statement-breakpoint
 CREATE INDEX "recommendations_search_index" ON "recommendations" USING gin ("search");--> statement-breakpoint
 CREATE INDEX "transactions_recipient_country_index" ON "transactions" USING btree ("recipient_country");--> statement-breakpoint
-CREATE INDEX "transactions_type_date_index" ON "transactions" USING btree ("type","date");
+CREATE INDEX "transactions_type_date_index" ON "transactions" USING btree ("type","date");--> statement-breakpoint
+CREATE INDEX "exchange_rates_year_index" ON "exchange_rates" USING btree ("year");--> statement-breakpoint
+CREATE INDEX "link_history_link_id_id_index" ON "link_history" USING btree ("link_id","id");--> statement-breakpoint
+CREATE UNIQUE INDEX "links_live_pair" ON "links" USING btree ("activity_id","recommendation_id") WHERE retired_at is null;--> statement-breakpoint
+CREATE INDEX "links_country_status_index" ON "links" USING btree ("country","status");--> statement-breakpoint
+CREATE INDEX "links_recommendation_id_index" ON "links" USING btree ("recommendation_id");--> statement-breakpoint
+CREATE INDEX "links_activity_id_index" ON "links" USING btree ("activity_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "suggestions_activity_id_recommendation_id_index" ON "suggestions" USING btree ("activity_id","recommendation_id");--> statement-breakpoint
+CREATE INDEX "suggestions_country_status_score_index" ON "suggestions" USING btree ("country","status","score");--> statement-breakpoint
+CREATE INDEX "suggestions_recommendation_id_index" ON "suggestions" USING btree ("recommendation_id");

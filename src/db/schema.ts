@@ -351,3 +351,4 @@ export const apiKeys = pgTable(
 );
 
 // Tables of later capabilities live in src/db/schema/<area>.ts and are re-exported here.
+export * from './schema/rates.js';

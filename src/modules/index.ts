@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import activitiesRoutes from './activities/activities.routes.js';
 import countriesRoutes from './countries/countries.routes.js';
+import exchangeRatesRoutes from './exchange-rates/exchange-rates.routes.js';
 import importsRoutes from './imports/imports.routes.js';
 import organisationsRoutes from './organisations/organisations.routes.js';
 import recommendationsRoutes from './recommendations/recommendations.routes.js';
@@ -17,6 +18,7 @@ export async function registerModules(app: FastifyInstance, config: Config) {
       await v1.register(activitiesRoutes);
       await v1.register(organisationsRoutes);
       await v1.register(importsRoutes(config));
+      await v1.register(exchangeRatesRoutes);
     },
     { prefix: '/v1' },
   );

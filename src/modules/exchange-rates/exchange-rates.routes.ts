@@ -1,0 +1,117 @@
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Readable } from 'node:stream';
+import { z } from 'zod';
+import { ratesImporter } from '../../importers/rates.importer.js';
+import { runImport, type RunReport } from '../../importers/run.js';
+import { AppError, payloadTooLarge, unsupportedMediaType } from '../../lib/errors.js';
+import { ProblemSchema as ProblemRef } from '../../lib/schemas.js';
+import { ImportRunWithProblems } from '../imports/imports.schemas.js';
+import { currencyCodes, listRates } from './exchange-rates.queries.js';
+import { ExchangeRateListQuery, ExchangeRateLoadQuery, ExchangeRatePage, RatesCsvBody } from './exchange-rates.schemas.js';
+
+const CSV_TYPES = ['text/csv', 'application/csv'];
+/** A rate table for every currency and year since 1960 is under 1 MB; anything far larger is not one. */
+const MAX_RATES_BYTES = 5 * 1024 * 1024;
+const MAX_ERRORS_IN_PROBLEM = 200;
+
+function csvBody(req: FastifyRequest): Readable {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (!CSV_TYPES.includes(type)) {
+    throw unsupportedMediaType(`Exchange rates are loaded as ${CSV_TYPES.join(' or ')}; got "${type || 'no content type'}".`);
+  }
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_RATES_BYTES) {
+    throw payloadTooLarge(`The file (${declared} bytes) exceeds the limit of ${MAX_RATES_BYTES} bytes for a rate table.`);
+  }
+  return req.body as Readable;
+}
+
+/** 422 naming every bad line and field (`line 3: unitsPerUsd`); the run keeps them all. */
+function rejection(report: RunReport) {
+  const problems = report.problems.filter((p) => p.severity === 'error');
+  const errors = problems.slice(0, MAX_ERRORS_IN_PROBLEM).map((p) => ({
+    in: 'file',
+    path: [p.line ? `line ${p.line}` : null, p.field].filter(Boolean).join(': ') || 'file',
+    message: p.message,
+  }));
+  return new AppError(
+    422,
+    'import-rejected',
+    'Import rejected',
+    report.message && problems.length <= 1
+      ? `The rates were rejected and nothing was written: ${report.message}`
+      : `The rates were rejected and nothing was written: ${problems.length} problem(s). See errors[] and GET /v1/imports/${report.id}.`,
+    { errors, importRun: { ...report, problems: undefined, actor: null } },
+  );
+}
+
+const routes: FastifyPluginAsyncZod = async (app) => {
+  // The CSV is streamed to the importer, never buffered (this parser is scoped to this plugin).
+  app.addContentTypeParser(CSV_TYPES, (_req, payload, done) => done(null, payload));
+
+  app.get(
+    '/exchange-rates',
+    {
+      config: { role: 'reader' },
+      schema: {
+        tags: ['reference'],
+        summary: 'Annual exchange rates (units per US dollar), by currency and year.',
+        description:
+          'One rate per currency and year: a loaded rate (origin loaded) replaces the bundled FRED-derived default. USD is 1 and not listed.',
+        querystring: ExchangeRateListQuery,
+        response: { 200: ExchangeRatePage },
+      },
+    },
+    async (req) => {
+      const { limit, cursor, ...f } = req.query;
+      return listRates(app.database.db, f, { limit, cursor });
+    },
+  );
+
+  app.post(
+    '/exchange-rates',
+    {
+      config: { role: 'admin' },
+      bodyLimit: MAX_RATES_BYTES,
+      schema: {
+        tags: ['reference'],
+        summary: 'Load annual exchange rates from CSV (currency,year,unitsPerUsd,source).',
+        description:
+          'Atomic: any invalid row rejects the file (422 naming every line and field) and nothing is written. ' +
+          'A loaded rate replaces the stored rate of its currency and year and takes precedence over the bundled default. ' +
+          'Recorded as an import run of kind exchange-rates. 201 with the run report (counts inserted, updated, unchanged); 200 for a dry run.',
+        consumes: CSV_TYPES,
+        querystring: ExchangeRateLoadQuery,
+        body: RatesCsvBody,
+        headers: z.object({ 'x-file-name': z.string().max(300).optional().describe('The file name to record on the run.') }).passthrough(),
+        response: { 200: ImportRunWithProblems, 201: ImportRunWithProblems, 413: ProblemRef, 415: ProblemRef, 422: ProblemRef },
+      },
+    },
+    async (req, reply) => {
+      const body = csvBody(req);
+      const db = app.database.db;
+      const given = req.headers['x-file-name'];
+      const report = await runImport(db, ratesImporter({ origin: 'loaded', currencies: await currencyCodes(db) }), body, {
+        fileName: typeof given === 'string' && given.trim() ? given.trim().slice(0, 300) : 'exchange-rates-upload',
+        mode: 'atomic',
+        dryRun: req.query.dryRun,
+        actor: req.principal?.name ?? null,
+        maxBytes: MAX_RATES_BYTES,
+      });
+      if (report.status === 'rejected') throw rejection(report);
+      return reply.status(req.query.dryRun ? 200 : 201).send({
+        ...report,
+        actor: req.principal?.name ?? null,
+        problems: report.problems.map((p) => ({
+          severity: p.severity,
+          line: p.line ?? null,
+          recordId: p.recordId ?? null,
+          field: p.field ?? null,
+          message: p.message,
+        })),
+      });
+    },
+  );
+};
+export default routes;
