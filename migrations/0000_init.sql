@@ -219,6 +219,49 @@ CREATE TABLE "transactions" (
 	CONSTRAINT "transactions_activity_id_position_pk" PRIMARY KEY("activity_id","position")
 );
 --> statement-breakpoint
+CREATE TABLE "instruments" (
+	"code" text PRIMARY KEY NOT NULL,
+	"position" integer NOT NULL,
+	"name" text NOT NULL,
+	"short_name" text NOT NULL,
+	"kind" text NOT NULL,
+	"parent" text,
+	"body" text NOT NULL,
+	"body_name" text NOT NULL,
+	"recommendation_body" text,
+	"adopted_on" date NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "ratifications" (
+	"country" text NOT NULL,
+	"instrument" text NOT NULL,
+	"source" text NOT NULL,
+	"source_as_of" date NOT NULL,
+	"status" text NOT NULL,
+	"date" date,
+	"year" integer,
+	"signed_on" date,
+	"source_name" text NOT NULL,
+	"note" text,
+	CONSTRAINT "ratifications_country_instrument_source_pk" PRIMARY KEY("country","instrument","source")
+);
+--> statement-breakpoint
+CREATE TABLE "theme_instrument" (
+	"vocabulary" text NOT NULL,
+	"theme" text NOT NULL,
+	"instrument" text NOT NULL,
+	"articles" text[] DEFAULT '{}'::text[] NOT NULL,
+	"reason" text NOT NULL,
+	CONSTRAINT "theme_instrument_vocabulary_theme_instrument_pk" PRIMARY KEY("vocabulary","theme","instrument")
+);
+--> statement-breakpoint
+CREATE TABLE "theme_unmapped" (
+	"vocabulary" text NOT NULL,
+	"theme" text NOT NULL,
+	"reason" text NOT NULL,
+	CONSTRAINT "theme_unmapped_vocabulary_theme_pk" PRIMARY KEY("vocabulary","theme")
+);
+--> statement-breakpoint
 CREATE TABLE "exchange_rates" (
 	"currency" text NOT NULL,
 	"year" integer NOT NULL,
@@ -312,6 +355,8 @@ ALTER TABLE "recommendation_sources" ADD CONSTRAINT "recommendation_sources_reco
 ALTER TABLE "recommendation_sources" ADD CONSTRAINT "recommendation_sources_import_run_id_import_runs_id_fk" FOREIGN KEY ("import_run_id") REFERENCES "public"."import_runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "recommendations" ADD CONSTRAINT "recommendations_import_run_id_import_runs_id_fk" FOREIGN KEY ("import_run_id") REFERENCES "public"."import_runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "transactions" ADD CONSTRAINT "transactions_activity_id_activities_iati_identifier_fk" FOREIGN KEY ("activity_id") REFERENCES "public"."activities"("iati_identifier") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ratifications" ADD CONSTRAINT "ratifications_instrument_instruments_code_fk" FOREIGN KEY ("instrument") REFERENCES "public"."instruments"("code") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "theme_instrument" ADD CONSTRAINT "theme_instrument_instrument_instruments_code_fk" FOREIGN KEY ("instrument") REFERENCES "public"."instruments"("code") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "exchange_rates" ADD CONSTRAINT "exchange_rates_import_run_id_import_runs_id_fk" FOREIGN KEY ("import_run_id") REFERENCES "public"."import_runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "link_history" ADD CONSTRAINT "link_history_link_id_links_id_fk" FOREIGN KEY ("link_id") REFERENCES "public"."links"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "links" ADD CONSTRAINT "links_activity_id_activities_iati_identifier_fk" FOREIGN KEY ("activity_id") REFERENCES "public"."activities"("iati_identifier") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
@@ -343,6 +388,10 @@ CREATE INDEX "recommendations_affected_persons_index" ON "recommendations" USING
 CREATE INDEX "recommendations_search_index" ON "recommendations" USING gin ("search");--> statement-breakpoint
 CREATE INDEX "transactions_recipient_country_index" ON "transactions" USING btree ("recipient_country");--> statement-breakpoint
 CREATE INDEX "transactions_type_date_index" ON "transactions" USING btree ("type","date");--> statement-breakpoint
+CREATE INDEX "instruments_recommendation_body_index" ON "instruments" USING btree ("recommendation_body");--> statement-breakpoint
+CREATE INDEX "ratifications_instrument_status_index" ON "ratifications" USING btree ("instrument","status");--> statement-breakpoint
+CREATE INDEX "theme_instrument_instrument_index" ON "theme_instrument" USING btree ("instrument");--> statement-breakpoint
+CREATE INDEX "theme_instrument_theme_index" ON "theme_instrument" USING btree ("theme");--> statement-breakpoint
 CREATE INDEX "exchange_rates_year_index" ON "exchange_rates" USING btree ("year");--> statement-breakpoint
 CREATE INDEX "link_history_link_id_id_index" ON "link_history" USING btree ("link_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "links_live_pair" ON "links" USING btree ("activity_id","recommendation_id") WHERE retired_at is null;--> statement-breakpoint
