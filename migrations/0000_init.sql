@@ -342,6 +342,12 @@ CREATE TABLE "suggestions" (
 	CONSTRAINT "suggestions_status" CHECK ("suggestions"."status" in ('open', 'accepted', 'rejected'))
 );
 --> statement-breakpoint
+CREATE TABLE "coverage_inputs" (
+	"source" text PRIMARY KEY NOT NULL,
+	"version" bigint DEFAULT 0 NOT NULL,
+	"changed_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "activities" ADD CONSTRAINT "activities_import_run_id_import_runs_id_fk" FOREIGN KEY ("import_run_id") REFERENCES "public"."import_runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "activity_participating_orgs" ADD CONSTRAINT "activity_participating_orgs_activity_id_activities_iati_identifier_fk" FOREIGN KEY ("activity_id") REFERENCES "public"."activities"("iati_identifier") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "activity_policy_markers" ADD CONSTRAINT "activity_policy_markers_activity_id_activities_iati_identifier_fk" FOREIGN KEY ("activity_id") REFERENCES "public"."activities"("iati_identifier") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

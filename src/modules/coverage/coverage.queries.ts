@@ -1,0 +1,710 @@
+/**
+ * The coverage engine: one SQL statement per answer, built from the CTE pipeline below (DOMAIN.md,
+ * "Coverage: the method"; docs/coverage.md spells out every rule with a worked example).
+ *
+ *   rec    the recommendations in scope (country + recommendation filters)
+ *   cl     the counted links: live links of the asked statuses, plus (links=suggested) open suggestions
+ *          at or above minScore as links of weight 1; only links of activities passing the activity filters
+ *   act0   the activities looked at (linked ones; for donor answers every activity in the country)
+ *   share  each activity's share of a country: its percentage rescaled so that countries and regions add
+ *          to 100 (missing percentages share what is left equally; none at all: equal shares)
+ *   tx     each transaction of the basis dated in the period × the country's share (1 when the
+ *          transaction names the country, 0 when it names another)
+ *   convd  amounts summed per (activity, country, currency, year) and converted through US dollars with the
+ *          rate of the year; no rate → converted is null and the amount stays in its currency (unconverted)
+ *   am/amu an activity's money in a country (converted), and what could not be converted, per currency
+ *   attr   each counted link's factor: weight ÷ max(1, Σ weights of the activity's counted links in the
+ *          country), so one activity's attributed money never exceeds its money in the country
+ *
+ * Reach (activities, donors) is counted, never split. Weights are normalised over all counted links of the
+ * activity in the country, whatever the recommendation filters, so filtering never moves money between
+ * recommendations.
+ */
+import { and, arrayContains, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { queryRows } from '../../db/query.js';
+import { recommendations } from '../../db/schema.js';
+import { decodeCursor, encodeCursor, isoTimestamp } from '../../lib/cursor.js';
+import { activityWhere } from '../activities/activities.queries.js';
+import { instrumentFilterSql } from '../obligations/obligations.queries.js';
+import { recommendationWhere } from '../recommendations/recommendations.queries.js';
+import type { Dimension } from './coverage.schemas.js';
+
+export interface CoverageParams {
+  country?: string;
+  from?: string;
+  to?: string;
+  basis: 'disbursement' | 'commitment';
+  currency: string;
+  links?: ('accepted' | 'suggested')[];
+  minScore?: number;
+  mechanism?: 'UPR' | 'TB' | 'SP';
+  body?: string;
+  cycle?: number;
+  response?: string;
+  theme?: string;
+  affectedPerson?: string;
+  sdg?: string;
+  instrument?: string;
+  donor?: string;
+  sector?: string;
+}
+
+export const BASIS_TYPES = { disbursement: ['3', '4'], commitment: ['2'] } as const;
+/** ISO 4217's code for "no currency": transactions without one are reported under it, unconverted. */
+export const NO_CURRENCY = 'XXX';
+
+type Scope =
+  /** Activities linked to recommendations of the country (coverage answers). */
+  | { kind: 'linked'; country: string }
+  /** Every activity in the country, linked or not (donor answers). */
+  | { kind: 'country'; country: string }
+  /** Every activity of one donor, in every country (alignment). */
+  | { kind: 'donor'; donor: string };
+
+const statusesOf = (p: CoverageParams) => (p.links?.length ? [...new Set(p.links)] : ['accepted' as const]);
+
+/** The recommendation filters: the list's shared WHERE, plus the ones only coverage takes. */
+function recFilter(p: CoverageParams): SQL {
+  const r = recommendations;
+  const sdg = p.sdg === undefined ? undefined : p.sdg.includes('.') ? arrayContains(r.sdgTargets, [p.sdg]) : arrayContains(r.sdgGoals, [p.sdg]);
+  const where = and(
+    recommendationWhere({ mechanism: p.mechanism, body: p.body, cycle: p.cycle, response: p.response, theme: p.theme }),
+    p.affectedPerson ? arrayContains(r.affectedPersons, [p.affectedPerson]) : undefined,
+    sdg,
+    p.instrument ? instrumentFilterSql(p.instrument) : undefined,
+  );
+  return where ?? sql`true`;
+}
+
+function actFilter(p: CoverageParams): SQL {
+  return activityWhere({ reportingOrg: p.donor, sector: p.sector }) ?? sql`true`;
+}
+
+const hasPeriod = (p: CoverageParams) => p.from !== undefined || p.to !== undefined;
+
+/** The CTE pipeline (see the top of this file); every answer selects from it. */
+function pipeline(p: CoverageParams, scope: Scope): SQL {
+  const statuses = statusesOf(p);
+  const suggested = statuses.includes('suggested');
+  const minScore = p.minScore ?? 0;
+  const types = BASIS_TYPES[p.basis];
+  const T = p.currency;
+  const linkStatus = sql`l.status in (${sql.join(statuses.map((s) => sql`${s}`), sql`, `)})`;
+  const suggestedLinkScore = p.minScore === undefined ? sql`true` : sql`(l.status <> 'suggested' or l.confidence >= ${minScore})`;
+
+  const liveLinks = (where: SQL) => sql`
+    select l.activity_id, l.recommendation_id, l.country, l.weight::numeric as weight
+    from links l where ${where} and l.retired_at is null and ${linkStatus} and ${suggestedLinkScore}`;
+  const openSuggestions = (where: SQL) =>
+    suggested
+      ? sql`
+    union all
+    select s.activity_id, s.recommendation_id, s.country, 1::numeric
+    from suggestions s where ${where} and s.status = 'open' and s.score >= ${minScore}
+      and not exists (select 1 from links l2 where l2.activity_id = s.activity_id and l2.recommendation_id = s.recommendation_id and l2.retired_at is null)`
+      : sql``;
+
+  const overlaps = hasPeriod(p)
+    ? sql`(coalesce(activities.actual_start, activities.planned_start) is not null or coalesce(activities.actual_end, activities.planned_end) is not null)
+        and ${p.to ? sql`coalesce(coalesce(activities.actual_start, activities.planned_start) <= ${p.to}::date, true)` : sql`true`}
+        and ${p.from ? sql`coalesce(coalesce(activities.actual_end, activities.planned_end) >= ${p.from}::date, true)` : sql`true`}`
+    : sql`true`;
+  const actCols = sql`activities.iati_identifier as id, activities.reporting_org_ref as donor, activities.import_run_id, (${overlaps}) as overlaps`;
+
+  let head: SQL;
+  if (scope.kind === 'donor') {
+    head = sql`
+    act0 as materialized (select ${actCols} from activities where activities.reporting_org_ref = ${scope.donor} and ${actFilter(p)}),
+    cl as materialized (
+      ${liveLinks(sql`l.activity_id in (select id from act0)`)}
+      ${openSuggestions(sql`s.activity_id in (select id from act0)`)}
+    ),
+    rec as materialized (
+      select recommendations.id, recommendations.country, recommendations.mechanism, recommendations.body, recommendations.cycle,
+        recommendations.response, recommendations.themes, recommendations.affected_persons, recommendations.sdg_goals,
+        recommendations.import_run_id
+      from recommendations where recommendations.id in (select recommendation_id from cl) and ${recFilter(p)}
+    ),`;
+  } else {
+    const C = scope.country;
+    const actWhere =
+      scope.kind === 'linked'
+        ? sql`activities.iati_identifier in (select activity_id from cl0)`
+        : sql`(activities.country_codes @> array[${C}]::text[] or activities.iati_identifier in (select activity_id from cl0))`;
+    head = sql`
+    cl0 as materialized (
+      ${liveLinks(sql`l.country = ${C}`)}
+      ${openSuggestions(sql`s.country = ${C}`)}
+    ),
+    act0 as materialized (select ${actCols} from activities where ${actWhere} and ${actFilter(p)}),
+    cl as materialized (select * from cl0 where activity_id in (select id from act0)),
+    rec as materialized (
+      select recommendations.id, recommendations.country, recommendations.mechanism, recommendations.body, recommendations.cycle,
+        recommendations.response, recommendations.themes, recommendations.affected_persons, recommendations.sdg_goals,
+        recommendations.import_run_id, recommendations.text, recommendations.session, recommendations.published_on,
+        recommendations.document_symbol
+      from recommendations where recommendations.country = ${C} and ${recFilter(p)}
+    ),`;
+  }
+  const onlyC = scope.kind === 'donor' ? sql`true` : sql`g.code = ${scope.country}`;
+  const txCountry = scope.kind === 'donor' ? sql`true` : sql`coalesce(t.recipient_country, sh.country) = ${scope.country}`;
+  const period = sql.join(
+    [
+      sql`t.type in (${sql.join(types.map((x) => sql`${x}`), sql`, `)})`,
+      p.from ? sql`t.date >= ${p.from}::date` : undefined,
+      p.to ? sql`t.date <= ${p.to}::date` : undefined,
+    ].filter((x): x is SQL => x !== undefined),
+    sql` and `,
+  );
+  const rate = (cur: SQL) =>
+    sql`(case when ${cur} = 'USD' then 1::numeric else (select e.units_per_usd from exchange_rates e where e.currency = ${cur} and e.year = c.year) end)`;
+
+  return sql`with
+    ${head}
+    geo as (
+      select c.activity_id, c.code, c.percentage as p, true as is_country from activity_recipient_countries c where c.activity_id in (select id from act0)
+      union all
+      select r.activity_id, r.code, r.percentage, false from activity_recipient_regions r where r.activity_id in (select id from act0)
+    ),
+    gs as (
+      select activity_id, count(*) as n, coalesce(sum(p), 0) as s, count(*) - count(p) as m,
+        case when count(*) > count(p) then greatest(100 - coalesce(sum(p), 0), 0) / (count(*) - count(p)) else 0 end as rem
+      from geo group by activity_id
+    ),
+    share as (
+      select g.activity_id, g.code as country,
+        case when gs.s + gs.m * gs.rem > 0 then sum(coalesce(g.p, gs.rem)) / (gs.s + gs.m * gs.rem) else count(*)::numeric / gs.n end as share
+      from geo g join gs using (activity_id)
+      where g.is_country and ${onlyC}
+      group by g.activity_id, g.code, gs.s, gs.m, gs.rem, gs.n
+    ),
+    tx as (
+      select t.activity_id, coalesce(t.recipient_country, sh.country) as country, coalesce(t.currency, ${NO_CURRENCY}) as currency,
+        extract(year from coalesce(t.value_date, t.date))::int as year,
+        t.value * (case when t.recipient_country is not null then 1 else sh.share end) as amount
+      from transactions t
+      left join share sh on t.recipient_country is null and sh.activity_id = t.activity_id
+      where t.activity_id in (select id from act0) and ${period}
+        and (t.recipient_country is not null or sh.share is not null) and ${txCountry}
+    ),
+    conv as (select activity_id, country, currency, year, sum(amount) as amount from tx group by 1, 2, 3, 4),
+    convd as materialized (
+      select c.*, fr.u as from_rate, tr.u as to_rate,
+        case when c.currency = ${T} then c.amount when fr.u is not null and tr.u is not null then c.amount / fr.u * tr.u end as converted
+      from conv c
+      cross join lateral (select ${rate(sql`c.currency`)} as u) fr
+      cross join lateral (select ${rate(sql`${T}::text`)} as u) tr
+    ),
+    am as materialized (
+      select activity_id, country, coalesce(sum(converted), 0) as money, bool_or(amount <> 0) as has_money from convd group by 1, 2
+    ),
+    amu as (select activity_id, country, currency, sum(amount) as amount from convd where converted is null group by 1, 2, 3),
+    elig as (
+      select distinct cl.activity_id, cl.country from cl
+      join act0 a on a.id = cl.activity_id
+      left join am on am.activity_id = cl.activity_id and am.country = cl.country
+      where ${hasPeriod(p) ? sql`a.overlaps or coalesce(am.has_money, false)` : sql`true`}
+    ),
+    lw as (select cl.activity_id, cl.country, sum(cl.weight) as w from cl join elig using (activity_id, country) group by 1, 2),
+    attr as materialized (
+      select cl.recommendation_id, cl.activity_id, cl.country, a.donor, cl.weight / greatest(lw.w, 1) as f
+      from cl join lw using (activity_id, country) join act0 a on a.id = cl.activity_id
+      where cl.recommendation_id in (select id from rec)
+    ),
+    attrm as materialized (
+      select attr.*, attr.f * coalesce(am.money, 0) as money from attr left join am using (activity_id, country)
+    ),
+    attru as (
+      select attr.recommendation_id, attr.activity_id, attr.country, attr.donor, amu.currency, attr.f * amu.amount as amount
+      from attr join amu using (activity_id, country)
+    )`;
+}
+
+/** What every answer says it was computed from: rates used and missing, and the import runs behind the data. */
+const provenanceSql = (p: CoverageParams) => sql`
+  'rates', coalesce((
+    select json_agg(json_build_object('currency', e.currency, 'year', e.year, 'rate', e.units_per_usd, 'source', e.source,
+      'origin', e.origin, 'importRunId', e.import_run_id) order by e.currency, e.year)
+    from exchange_rates e
+    where (e.currency, e.year) in (
+      select currency, year from convd where converted is not null and currency not in (${p.currency}, 'USD')
+      union select ${p.currency}::text, year from convd where converted is not null and currency <> ${p.currency} and ${p.currency} <> 'USD')
+  ), '[]'::json),
+  'missing', coalesce((
+    select json_agg(json_build_object('currency', currency, 'year', year) order by currency, year)
+    from (select distinct currency, year from convd where converted is null) m
+  ), '[]'::json),
+  'runs', coalesce((
+    select json_agg(json_build_object('id', ir.id, 'kind', ir.kind, 'file', ir.file_name, 'sha256', ir.sha256, 'finishedAt', ir.finished_at) order by ir.started_at, ir.id)
+    from import_runs ir
+    where ir.id in (
+      select import_run_id from rec union select import_run_id from act0
+      union select e.import_run_id from exchange_rates e where (e.currency, e.year) in (select currency, year from convd where converted is not null))
+  ), '[]'::json)`;
+
+// ---------------------------------------------------------------- shaping
+
+const cents = (v: unknown) => Math.round(Number(v ?? 0) * 100) / 100;
+
+export interface Unconverted {
+  currency: string;
+  amount: number;
+}
+export interface Provenance {
+  country: string | null;
+  donor: string | null;
+  period: { from: string | null; to: string | null };
+  basis: 'disbursement' | 'commitment';
+  transactionTypes: string[];
+  currency: string;
+  rates: { currency: string; year: number; rate: number; source: string; origin: string; importRunId: string | null }[];
+  missingRates: { currency: string; year: number | null }[];
+  links: { statuses: ('accepted' | 'suggested')[]; minScore: number | null; suggestionsCounted: boolean; rule: string };
+  importRuns: { id: string; kind: string; file: string; sha256: string | null; finishedAt: string | null }[];
+  dataVersion: string;
+}
+
+interface RawProvenance {
+  rates: { currency: string; year: number; rate: number | string; source: string; origin: string; importRunId: string | null }[];
+  missing: { currency: string; year: number | null }[];
+  runs: { id: string; kind: string; file: string; sha256: string | null; finishedAt: string | null }[];
+}
+
+function provenance(p: CoverageParams, raw: RawProvenance, scope: { country?: string; donor?: string }, dataVersion: string): Provenance {
+  const statuses = statusesOf(p);
+  const suggestionsCounted = statuses.includes('suggested');
+  return {
+    country: scope.country ?? null,
+    donor: scope.donor ?? null,
+    period: { from: p.from ?? null, to: p.to ?? null },
+    basis: p.basis,
+    transactionTypes: [...BASIS_TYPES[p.basis]],
+    currency: p.currency,
+    rates: raw.rates.map((r) => ({ ...r, rate: Number(r.rate) })),
+    missingRates: raw.missing,
+    links: {
+      statuses,
+      minScore: suggestionsCounted ? (p.minScore ?? 0) : null,
+      suggestionsCounted,
+      rule:
+        'An activity\'s money in the country is split among its counted links in proportion to their weights, normalised when they add to more than 1.' +
+        (suggestionsCounted ? ` Open suggestions with score ≥ ${p.minScore ?? 0} count as links of weight 1; suggested links count with their weight.` : ''),
+    },
+    importRuns: raw.runs.map((r) => ({ ...r, finishedAt: isoTimestamp(r.finishedAt) })),
+    dataVersion,
+  };
+}
+
+function unconvertedOf(rows: { currency: string; amount: number | string }[] | null | undefined): Unconverted[] {
+  return (rows ?? [])
+    .map((u) => ({ currency: u.currency, amount: cents(u.amount) }))
+    .filter((u) => u.amount !== 0)
+    .sort((a, b) => a.currency.localeCompare(b.currency));
+}
+
+// ---------------------------------------------------------------- dimensions
+
+/** A text[] of the recommendation's keys in a dimension (array[null] when it has none, so it still counts). */
+function keyArray(d: Exclude<Dimension, 'donor'>): SQL {
+  const orNone = (arr: SQL) => sql`(case when cardinality(${arr}) > 0 then ${arr} else array[null]::text[] end)`;
+  switch (d) {
+    case 'mechanism':
+      return sql`array[rec.mechanism]`;
+    case 'body':
+      return sql`array[rec.body]`;
+    case 'cycle':
+      return sql`array[rec.cycle::text]`;
+    case 'response':
+      return sql`array[rec.response]`;
+    case 'theme':
+      return orNone(sql`rec.themes`);
+    case 'affectedPerson':
+      return orNone(sql`rec.affected_persons`);
+    case 'sdgGoal':
+      return orNone(sql`rec.sdg_goals`);
+    case 'instrument':
+      // The obligations module's rule (obligations.queries.ts): a TB recommendation speaks to the treaty its
+      // body reviews; UPR and SP recommendations to every instrument their themes map to.
+      return orNone(sql`(case when rec.mechanism = 'TB'
+        then array(select xi.code from instruments xi where xi.recommendation_body = rec.body)
+        else array(select distinct xt.instrument from theme_instrument xt where xt.theme = any(rec.themes)) end)`);
+  }
+}
+
+const MECHANISM_NAMES: Record<string, string> = {
+  UPR: 'Universal Periodic Review',
+  TB: 'Treaty Bodies',
+  SP: 'Special Procedures',
+};
+
+/** Labels of the keys of a dimension, in one query where names live in tables. */
+async function labelsOf(db: Db, d: Dimension, keys: (string | null)[]): Promise<Map<string | null, string>> {
+  const out = new Map<string | null, string>();
+  const given = [...new Set(keys.filter((k): k is string => k !== null))];
+  let named: { k: string; name: string | null }[] = [];
+  if (given.length) {
+    const list = sql.join(given.map((k) => sql`${k}`), sql`, `);
+    if (d === 'sdgGoal') named = await queryRows(db, sql`select code as k, name from codelist_items where list = 'UNSDG-Goals' and code in (${list})`);
+    if (d === 'instrument') named = await queryRows(db, sql`select code as k, short_name as name from instruments where code in (${list})`);
+    if (d === 'donor')
+      named = await queryRows(
+        db,
+        sql`select k, coalesce((select o.name from organisations o where o.ref = k),
+              (select a.reporting_org_name from activities a where a.reporting_org_ref = k and a.reporting_org_name is not null limit 1)) as name
+            from unnest(array[${list}]::text[]) as k`,
+      );
+  }
+  const byKey = new Map(named.map((n) => [n.k, n.name]));
+  for (const k of keys) {
+    if (k === null) out.set(k, d === 'donor' ? '(no reporting organisation)' : '(none)');
+    else if (d === 'mechanism') out.set(k, MECHANISM_NAMES[k] ?? k);
+    else if (d === 'cycle') out.set(k, `UPR cycle ${k}`);
+    else if (d === 'sdgGoal') out.set(k, byKey.get(k) ? `${k}. ${byKey.get(k)}` : `SDG ${k}`);
+    else out.set(k, byKey.get(k) ?? k);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- aggregation over dimensions
+
+interface FigRow {
+  k0?: string | null;
+  k1?: string | null;
+  recs: number | string;
+  covered: number | string;
+  activities: number | string;
+  donors: number | string;
+  money: number | string;
+}
+export interface Figures {
+  recommendations: number;
+  covered: number;
+  coverageRatio: number;
+  activities: number;
+  donors: number;
+  money: { amount: number; currency: string };
+  unconverted: Unconverted[];
+}
+
+/**
+ * Figures per combination of keys of `dims` (0: the totals, 1: groups, 2: a matrix), in one statement.
+ * A donor key comes from the link's activity; every other key from the recommendation, which counts in each
+ * of its keys (a recommendation with two themes is in both theme groups).
+ */
+async function aggregate(db: Db, p: CoverageParams, dims: Dimension[]) {
+  const recDims = dims.filter((d): d is Exclude<Dimension, 'donor'> => d !== 'donor');
+  const donorAt = dims.indexOf('donor');
+  const col = (i: number) => sql.raw(`k${i}`);
+  // Key column of dimension i in `keyed` (rec dims) or in the link facts (donor).
+  const recKeyCols = dims.map((d, i) => (d === 'donor' ? undefined : i)).filter((i): i is number => i !== undefined);
+  const keyedCols = recKeyCols.map((i) => sql`, ${col(i)}.k as ${col(i)}`);
+  const laterals = recKeyCols.map((i) => sql` cross join lateral unnest(${keyArray(dims[i] as Exclude<Dimension, 'donor'>)}) as ${col(i)}(k)`);
+  const keyed = sql`keyed as materialized (select rec.id${sql.join(keyedCols, sql``)} from rec${sql.join(laterals, sql``)})`;
+  const sel = dims.map((_d, i) => (i === donorAt ? sql`m.donor as ${col(i)}` : sql`keyed.${col(i)}`));
+  const selU = dims.map((_d, i) => (i === donorAt ? sql`u.donor as ${col(i)}` : sql`keyed.${col(i)}`));
+  const groupBy = dims.length ? sql`group by ${sql.join(dims.map((_d, i) => sql`${sql.raw(String(i + 1))}`), sql`, `)}` : sql``;
+  const lead = (cols: SQL[]) => (cols.length ? sql`${sql.join(cols, sql`, `)}, ` : sql``);
+  const recGroup = recKeyCols.length ? sql`group by ${sql.join(recKeyCols.map((i) => sql`keyed.${col(i)}`), sql`, `)}` : sql``;
+
+  const query = sql`${pipeline(p, { kind: 'linked', country: p.country! })},
+    ${keyed}
+    select json_build_object(
+      'figs', coalesce((
+        select json_agg(f) from (
+          select ${lead(sel)}
+            count(distinct keyed.id) as recs,
+            count(distinct keyed.id) filter (where m.activity_id is not null) as covered,
+            count(distinct m.activity_id) as activities,
+            count(distinct m.donor) as donors,
+            coalesce(sum(m.money), 0) as money
+          from keyed ${donorAt >= 0 ? sql`join` : sql`left join`} attrm m on m.recommendation_id = keyed.id
+          ${groupBy}) f), '[]'::json),
+      'recs', coalesce((
+        select json_agg(r) from (
+          select ${lead(recKeyCols.map((i) => sql`keyed.${col(i)}`))} count(distinct keyed.id) as recs from keyed ${recGroup}) r), '[]'::json),
+      'unc', coalesce((
+        select json_agg(u) from (
+          select ${lead(selU)} u.currency, sum(u.amount) as amount
+          from keyed join attru u on u.recommendation_id = keyed.id
+          group by ${sql.join([...dims.map((_d, i) => sql`${sql.raw(String(i + 1))}`), sql.raw(String(dims.length + 1))], sql`, `)}) u), '[]'::json),
+      ${provenanceSql(p)}
+    ) as answer`;
+  const [row] = await queryRows<{ answer: { figs: FigRow[]; recs: FigRow[]; unc: (Record<string, string | null> & { currency: string; amount: string })[] } & RawProvenance }>(db, query);
+  const a = row!.answer;
+  const keyOf = (r: Record<string, unknown>, idx: number[]) => JSON.stringify(idx.map((i) => r[`k${i}`] ?? null));
+  const allIdx = dims.map((_d, i) => i);
+  const recsBy = new Map(a.recs.map((r) => [keyOf(r as unknown as Record<string, unknown>, recKeyCols), Number(r.recs)]));
+  const uncBy = new Map<string, Unconverted[]>();
+  for (const u of a.unc) {
+    const k = keyOf(u, allIdx);
+    uncBy.set(k, [...(uncBy.get(k) ?? []), { currency: u.currency, amount: Number(u.amount) }]);
+  }
+  const totalRecs = recsBy.get(keyOf({}, recKeyCols)) ?? 0;
+  const figures = (r: FigRow): Figures => {
+    const recommendations = donorAt >= 0 ? (recsBy.get(keyOf(r as unknown as Record<string, unknown>, recKeyCols)) ?? totalRecs) : Number(r.recs);
+    const covered = Number(r.covered);
+    return {
+      recommendations,
+      covered,
+      coverageRatio: recommendations ? covered / recommendations : 0,
+      activities: Number(r.activities),
+      donors: Number(r.donors),
+      money: { amount: cents(r.money), currency: p.currency },
+      unconverted: unconvertedOf(uncBy.get(keyOf(r as unknown as Record<string, unknown>, allIdx))),
+    };
+  };
+  const cells = a.figs.map((r) => ({ keys: allIdx.map((i) => (r as unknown as Record<string, string | null>)[`k${i}`] ?? null), figures: figures(r) }));
+  return { cells, raw: a };
+}
+
+const EMPTY: Omit<Figures, 'money'> = { recommendations: 0, covered: 0, coverageRatio: 0, activities: 0, donors: 0, unconverted: [] };
+
+/** GET /v1/coverage: totals, and groups when asked. */
+export async function coverageSummary(db: Db, p: CoverageParams & { groupBy?: Dimension }, dataVersion: string) {
+  const total = await aggregate(db, p, []);
+  const totals = total.cells[0]?.figures ?? { ...EMPTY, money: { amount: 0, currency: p.currency } };
+  let groups: (Figures & { key: string | null; label: string })[] | undefined;
+  if (p.groupBy) {
+    const g = await aggregate(db, p, [p.groupBy]);
+    const labels = await labelsOf(db, p.groupBy, g.cells.map((c) => c.keys[0]!));
+    groups = g.cells
+      .map((c) => ({ key: c.keys[0]!, label: labels.get(c.keys[0]!)!, ...c.figures }))
+      .sort((a, b) => b.money.amount - a.money.amount || b.covered - a.covered || (a.key ?? '\uffff').localeCompare(b.key ?? '\uffff'));
+  }
+  return {
+    totals,
+    groupBy: p.groupBy ?? null,
+    ...(groups ? { groups } : {}),
+    provenance: provenance(p, total.raw, { country: p.country }, dataVersion),
+  };
+}
+
+/** GET /v1/coverage/matrix. */
+export async function coverageMatrix<D extends Dimension>(db: Db, p: CoverageParams & { rows: D; cols: D }, dataVersion: string) {
+  const m = await aggregate(db, p, [p.rows, p.cols]);
+  const [rowLabels, colLabels] = await Promise.all([
+    labelsOf(db, p.rows, m.cells.map((c) => c.keys[0]!)),
+    labelsOf(db, p.cols, m.cells.map((c) => c.keys[1]!)),
+  ]);
+  const order = (a: string | null, b: string | null) => (a ?? '\uffff').localeCompare(b ?? '\uffff');
+  const keysOf = (labels: Map<string | null, string>) => [...labels.entries()].map(([key, label]) => ({ key, label })).sort((a, b) => order(a.key, b.key));
+  return {
+    rows: { dimension: p.rows, keys: keysOf(rowLabels) },
+    cols: { dimension: p.cols, keys: keysOf(colLabels) },
+    cells: m.cells
+      .map((c) => ({
+        row: c.keys[0]!,
+        col: c.keys[1]!,
+        recommendations: c.figures.recommendations,
+        covered: c.figures.covered,
+        money: c.figures.money,
+        unconverted: c.figures.unconverted,
+      }))
+      .sort((a, b) => order(a.row, b.row) || order(a.col, b.col)),
+    provenance: provenance(p, m.raw, { country: p.country }, dataVersion),
+  };
+}
+
+// ---------------------------------------------------------------- per recommendation
+
+export type CoverageSort = 'priority' | 'money' | 'activities';
+
+/** The sort key as an ascending numeric array (then id): keyset pagination compares it as a row. */
+function sortKey(sort: CoverageSort): SQL {
+  switch (sort) {
+    case 'money':
+      return sql`array[-coalesce(agg.money, 0)]`;
+    case 'activities':
+      return sql`array[-coalesce(agg.activities, 0), -coalesce(agg.money, 0)]`;
+    case 'priority':
+      return sql`array[
+        case rec.response when 'supported' then 0 when 'supported_in_part' then 1 when 'noted' then 2 else 3 end,
+        -coalesce(ech.n, 1),
+        -coalesce(rec.published_on - date '1900-01-01', 0),
+        -coalesce(rec.session, 0)]::numeric[]`;
+  }
+}
+
+/** GET /v1/coverage/recommendations: one row per recommendation, sorted and paginated. */
+export async function coverageByRecommendation(
+  db: Db,
+  p: CoverageParams & { covered?: boolean; sort: CoverageSort; limit: number; cursor?: string },
+  dataVersion: string,
+) {
+  const after = decodeCursor(p.cursor, 2) as [string[], string] | undefined;
+  if (after && (!Array.isArray(after[0]) || typeof after[1] !== 'string' || after[0].some((v) => !/^-?\d+(\.\d+)?$/.test(String(v))))) {
+    decodeCursor('!', 2); // throws the standard bad-cursor problem
+  }
+  const coveredCond = p.covered === undefined ? sql`true` : p.covered ? sql`covered` : sql`not covered`;
+  const keyset = after
+    ? sql`(sk > ${`{${after[0].join(',')}}`}::numeric[] or (sk = ${`{${after[0].join(',')}}`}::numeric[] and id > ${after[1]}))`
+    : sql`true`;
+  const echo =
+    p.sort === 'priority'
+      ? sql`,
+    ech as (
+      select tk, count(distinct x.mechanism || '|' || x.body || '|' || coalesce(x.session::text, x.document_symbol, x.published_on::text, '')) as n
+      from (select (select array_agg(t order by t) from unnest(r.themes) t) as tk, r.mechanism, r.body, r.session, r.document_symbol, r.published_on
+            from recommendations r where r.country = ${p.country} and cardinality(r.themes) > 0) x
+      group by tk)`
+      : sql``;
+  const query = sql`${pipeline(p, { kind: 'linked', country: p.country! })}${echo},
+    agg as (
+      select recommendation_id, count(distinct activity_id) as activities, count(distinct donor) as donors, sum(money) as money
+      from attrm group by recommendation_id
+    ),
+    rows as materialized (
+      select rec.id, rec.mechanism, rec.body, rec.response, rec.themes, rec.text,
+        agg.recommendation_id is not null as covered,
+        coalesce(agg.activities, 0) as activities, coalesce(agg.donors, 0) as donors, coalesce(agg.money, 0) as money,
+        ${sortKey(p.sort)} as sk
+      from rec left join agg on agg.recommendation_id = rec.id
+      ${p.sort === 'priority' ? sql`left join ech on ech.tk = (select array_agg(t order by t) from unnest(rec.themes) t)` : sql``}
+    ),
+    page as (select * from rows where ${coveredCond} and ${keyset} order by sk, id limit ${p.limit + 1})
+    select json_build_object(
+      'items', coalesce((
+        select json_agg(json_build_object('id', page.id, 'mechanism', page.mechanism, 'body', page.body, 'response', page.response,
+          'themes', page.themes, 'text', page.text, 'covered', page.covered, 'activities', page.activities, 'donors', page.donors,
+          'money', page.money, 'sk', page.sk,
+          'unconverted', (select json_agg(json_build_object('currency', currency, 'amount', amount)) from (
+              select currency, sum(amount) as amount from attru where recommendation_id = page.id group by currency) u))
+          order by page.sk, page.id)
+        from page), '[]'::json),
+      'total', (select count(*) from rows where ${coveredCond}),
+      ${provenanceSql(p)}
+    ) as answer`;
+  type Item = {
+    id: string;
+    mechanism: 'UPR' | 'TB' | 'SP';
+    body: string;
+    response: string | null;
+    themes: string[];
+    text: string;
+    covered: boolean;
+    activities: number;
+    donors: number;
+    money: number | string;
+    sk: (number | string)[];
+    unconverted: { currency: string; amount: string }[] | null;
+  };
+  const [row] = await queryRows<{ answer: { items: Item[]; total: number } & RawProvenance }>(db, query);
+  const a = row!.answer;
+  const items = a.items.slice(0, p.limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map((r) => ({
+      id: r.id,
+      mechanism: r.mechanism,
+      body: r.body,
+      response: r.response,
+      themes: r.themes,
+      text: r.text,
+      covered: r.covered,
+      activities: Number(r.activities),
+      donors: Number(r.donors),
+      money: { amount: cents(r.money), currency: p.currency },
+      unconverted: unconvertedOf(r.unconverted),
+    })),
+    nextCursor: a.items.length > p.limit && last ? encodeCursor([last.sk.map(String), last.id]) : null,
+    total: Number(a.total),
+    provenance: provenance(p, a, { country: p.country }, dataVersion),
+  };
+}
+
+// ---------------------------------------------------------------- donors
+
+interface DonorRaw {
+  k: string | null;
+  money_in: string | number;
+  linked: string | number;
+  activities: number;
+  links: number;
+  recs: number;
+  unc_in: { currency: string; amount: string }[] | null;
+  unc_linked: { currency: string; amount: string }[] | null;
+}
+
+/** Donor figures grouped by `key` (the donor in a country, or the country of one donor). */
+function donorFiguresSql(p: CoverageParams, key: 'donor' | 'country'): SQL {
+  const k = sql.raw(key);
+  const actKey = key === 'donor' ? sql`a.donor` : sql`am.country`;
+  return sql`
+    ok as (
+      select a.id as activity_id, a.donor, am.country, am.money
+      from act0 a join am on am.activity_id = a.id
+      ${hasPeriod(p) ? sql`where a.overlaps or am.has_money` : sql``}
+    ),
+    by_in as (select ${key === 'donor' ? sql`donor` : sql`country`} as k, sum(money) as money_in, count(distinct activity_id) as activities from ok group by 1),
+    by_link as (
+      select ${key === 'donor' ? sql`m.donor` : sql`m.country`} as k, sum(m.money) as linked, count(*) as links, count(distinct m.recommendation_id) as recs
+      from attrm m group by 1),
+    unc_in as (
+      select ${key === 'donor' ? sql`a.donor` : sql`amu.country`} as k, amu.currency, sum(amu.amount) as amount
+      from amu join act0 a on a.id = amu.activity_id group by 1, 2),
+    unc_linked as (select ${k} as k, currency, sum(amount) as amount from attru group by 1, 2),
+    keys as (select k from by_in union select k from by_link union select k from unc_in)
+    select json_build_object(
+      'rows', coalesce((
+        select json_agg(json_build_object('k', keys.k, 'money_in', coalesce(by_in.money_in, 0), 'linked', coalesce(by_link.linked, 0),
+          'activities', coalesce(by_in.activities, 0), 'links', coalesce(by_link.links, 0), 'recs', coalesce(by_link.recs, 0),
+          'unc_in', (select json_agg(json_build_object('currency', currency, 'amount', amount)) from unc_in u where u.k is not distinct from keys.k),
+          'unc_linked', (select json_agg(json_build_object('currency', currency, 'amount', amount)) from unc_linked u where u.k is not distinct from keys.k)))
+        from keys left join by_in on by_in.k is not distinct from keys.k left join by_link on by_link.k is not distinct from keys.k), '[]'::json),
+      ${provenanceSql(p)}
+    ) as answer`;
+  void actKey;
+}
+
+function donorRow(p: CoverageParams, r: DonorRaw) {
+  const moneyIn = cents(r.money_in);
+  const linked = cents(r.linked);
+  return {
+    moneyInCountry: { amount: moneyIn, currency: p.currency },
+    moneyInCountryUnconverted: unconvertedOf(r.unc_in),
+    linkedMoney: { amount: linked, currency: p.currency },
+    linkedMoneyUnconverted: unconvertedOf(r.unc_linked),
+    linkedShare: Number(r.money_in) > 0 ? Math.round((Number(r.linked) / Number(r.money_in)) * 1e6) / 1e6 : null,
+    activities: Number(r.activities),
+    links: Number(r.links),
+    recommendations: Number(r.recs),
+  };
+}
+
+/** GET /v1/coverage/donors: every donor with activities in the country. */
+export async function coverageByDonor(db: Db, p: CoverageParams, dataVersion: string) {
+  const query = sql`${pipeline(p, { kind: 'country', country: p.country! })}, ${donorFiguresSql(p, 'donor')}`;
+  const [row] = await queryRows<{ answer: { rows: DonorRaw[] } & RawProvenance }>(db, query);
+  const a = row!.answer;
+  const labels = await labelsOf(db, 'donor', a.rows.map((r) => r.k));
+  const items = a.rows
+    .map((r) => ({ donor: r.k, name: r.k === null ? null : (labels.get(r.k) ?? null), ...donorRow(p, r) }))
+    .sort((x, y) => y.moneyInCountry.amount - x.moneyInCountry.amount || y.linkedMoney.amount - x.linkedMoney.amount || (x.donor ?? '').localeCompare(y.donor ?? ''));
+  return { items, provenance: provenance(p, a, { country: p.country }, dataVersion) };
+}
+
+/** GET /v1/donors/{ref}/alignment: one donor across every country it works in. */
+export async function donorAlignment(db: Db, donor: string, p: CoverageParams, dataVersion: string) {
+  const q = { ...p, donor: undefined };
+  const query = sql`${pipeline(q, { kind: 'donor', donor })}, ${donorFiguresSql(q, 'country')}`;
+  const [row] = await queryRows<{ answer: { rows: DonorRaw[] } & RawProvenance }>(db, query);
+  const a = row!.answer;
+  const codes = a.rows.map((r) => r.k).filter((k): k is string => k !== null);
+  const names = codes.length
+    ? await queryRows<{ code: string; name: string }>(db, sql`select code, name from countries where code in (${sql.join(codes.map((c) => sql`${c}`), sql`, `)})`)
+    : [];
+  const nameOf = new Map(names.map((n) => [n.code, n.name]));
+  const label = await labelsOf(db, 'donor', [donor]);
+  const items = a.rows
+    .filter((r) => r.k !== null)
+    .map((r) => ({ country: r.k!, name: nameOf.get(r.k!) ?? null, ...donorRow(p, r) }))
+    .sort((x, y) => y.moneyInCountry.amount - x.moneyInCountry.amount || x.country.localeCompare(y.country));
+  return { donor, name: label.get(donor) ?? null, items, provenance: provenance(p, a, { donor }, dataVersion) };
+}
+
+/** The version of every input coverage reads: bumped by triggers in the writers' own transactions. */
+export async function dataVersion(db: Db): Promise<string> {
+  const [row] = await queryRows<{ v: string | null }>(db, sql`select string_agg(source || ':' || version, ',' order by source) as v from coverage_inputs`);
+  return row?.v ?? '';
+}
