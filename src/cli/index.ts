@@ -11,6 +11,7 @@ import { IMPORT_KINDS, importFile, type ImportKind } from '../importers/index.js
 import { loadReferenceData } from '../importers/reference.importer.js';
 import { IMPORT_MODES, type ImportMode, type RunReport } from '../importers/run.js';
 import type { UprInfoOptions } from '../importers/upr-info.importer.js';
+import { formatRatificationReport, importRatification } from '../importers/obligations.importer.js';
 import { createKey, listKeys, revokeKey, ROLES, type Role } from '../modules/keys/keys.queries.js';
 
 export const USAGE = `Usage: npm run cli -- <command> [options]
@@ -23,6 +24,8 @@ Commands:
   import iati FILE...       Import IATI activity XML files (2.0x)
       --mode atomic|skip-invalid
       --dry-run
+  import ratification       Reload the bundled treaty ratification data (data/ratification) and
+                            report where its two sources disagree
   keys create --name NAME --role reader|editor|admin
                             Create an API key; the key is printed once
   keys list                 List API keys (never their secrets)
@@ -71,6 +74,7 @@ type OptionName = keyof typeof OPTIONS;
 export type Command =
   | { cmd: 'help' }
   | { cmd: 'import'; kind: ImportKind; files: string[]; mode: ImportMode; dryRun: boolean; encoding?: Encoding }
+  | { cmd: 'import-ratification' }
   | { cmd: 'keys-create'; name: string; role: Role }
   | { cmd: 'keys-list' }
   | { cmd: 'keys-revoke'; idOrPrefix: string }
@@ -97,8 +101,13 @@ export function parseCommand(argv: string[]): Command {
     case undefined:
       throw new UsageError('no command given');
     case 'import': {
+      if (sub === 'ratification') {
+        onlyOptions([], 'import ratification');
+        if (rest.length) throw new UsageError('import ratification takes no FILE: it reloads the bundled data/ratification');
+        return { cmd: 'import-ratification' };
+      }
       if (!sub || !(IMPORT_KINDS as readonly string[]).includes(sub)) {
-        throw new UsageError(`import needs a kind: ${IMPORT_KINDS.join(' or ')}`);
+        throw new UsageError(`import needs a kind: ${[...IMPORT_KINDS, 'ratification'].join(', ')}`);
       }
       const kind = sub as ImportKind;
       onlyOptions(kind === 'upr-info' ? ['mode', 'dry-run', 'encoding'] : ['mode', 'dry-run'], `import ${kind}`);
@@ -219,7 +228,7 @@ export function formatReport(file: string, report: RunReport): string[] {
     const warnings = report.problems.filter((p) => p.severity !== 'error');
     const shown = [...errors, ...warnings].slice(0, PROBLEMS_SHOWN);
     lines.push(
-      `  problems (${shown.length} of ${report.problems.length} shown; ${errors.length} errors, ${warnings.length} warnings):`,
+      `  problems (${shown.length} of ${report.problems.length} shown; errors ${errors.length}, warnings ${warnings.length}):`,
     );
     for (const p of shown) lines.push(`    ${formatProblem(p)}`);
   }
@@ -319,6 +328,11 @@ async function execute(database: Database, c: Exclude<Command, { cmd: 'help' }>,
   switch (c.cmd) {
     case 'import':
       return importCommand(database, c, out);
+    case 'import-ratification': {
+      const report = await importRatification(database.db);
+      for (const line of formatRatificationReport(report)) out.log(line);
+      return EXIT_OK;
+    }
     case 'keys-create':
       return keysCreateCommand(database, c.name, c.role, out);
     case 'keys-list':
