@@ -17,6 +17,8 @@ import type { Db } from '../db/client.js';
 import { queryRows } from '../db/query.js';
 import { codelistItems, countries, countryAliases } from '../db/schema.js';
 import { DATA_DIR } from '../lib/paths.js';
+import { loadObligationsData } from './obligations.importer.js';
+import { loadBundledRates } from './rates.importer.js';
 
 /** Bump when the loader's mapping changes, so that stored data is rewritten even if the files did not change. */
 const LOADER_VERSION = 1;
@@ -252,7 +254,25 @@ const ex = (column: string) => sql.raw(`excluded.${column}`);
  * Upserts the bundled codelists, countries and aliases. Cheap when already loaded (one query plus a hash
  * of the bundled files). Returns the number of rows of each kind the bundle holds.
  */
-export async function loadReferenceData(db: Db): Promise<ReferenceCounts> {
+/**
+ * Every bundled reference table: codelists, countries and aliases, then the default exchange rates.
+ * Idempotent and cheap when nothing changed; it runs at every start and in every test database.
+ */
+export async function loadReferenceData(db: Db) {
+  const counts = await loadCodelists(db);
+  const obligations = await loadObligationsData(db);
+  const rates = await loadBundledRates(db);
+  return {
+    ...counts,
+    instruments: obligations.instruments,
+    ratifications: obligations.ratifications,
+    crosswalkRows: obligations.crosswalk,
+    exchangeRates: rates.rates,
+  };
+}
+
+/** The IATI / UN codelists, the countries and the country-name aliases. */
+export async function loadCodelists(db: Db): Promise<ReferenceCounts> {
   const files = readBundledFiles();
   // Fast path: the marker says these exact files were loaded and the rows are still there.
   const state = await readState(db, files.lists);

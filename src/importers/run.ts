@@ -128,6 +128,27 @@ export function meter(maxBytes = Number.POSITIVE_INFINITY) {
 
 class AbortAtomic extends Error {}
 
+/** Errors listed in a rejection's errors[]; the run itself keeps them all (GET /v1/imports/{id}). */
+const MAX_ERRORS_IN_REJECTION = 200;
+
+/** A rejected run as a typed 422 error naming every bad line, record and field, with the run report attached. */
+export function rejectionError(report: RunReport, what = 'The file') {
+  const problems = report.problems.filter((p) => p.severity === 'error');
+  const errors = problems.slice(0, MAX_ERRORS_IN_REJECTION).map((p) => ({
+    in: 'file',
+    path: [p.line ? `line ${p.line}` : null, p.recordId ? `record ${p.recordId}` : null, p.field].filter(Boolean).join(': ') || 'file',
+    message: p.message,
+  }));
+  const detail =
+    report.message && problems.length <= 1
+      ? `${what} was rejected and nothing was written: ${report.message}`
+      : `${what} was rejected and nothing was written: ${problems.length} problem(s). See errors[] and GET /v1/imports/${report.id}.`;
+  return new AppError(422, 'import-rejected', 'Import rejected', detail, {
+    errors,
+    importRun: { ...report, problems: undefined, actor: null },
+  });
+}
+
 /**
  * Runs one import of one file. `atomic`: one transaction; any invalid record rolls the whole file back
  * while parsing goes on to list every problem. `skip-invalid`: a transaction per batch of valid records.

@@ -11,12 +11,12 @@ const UPR_CSV = readFileSync(SAMPLE_UPR, 'utf8');
 
 /** A fingerprint of every table an import writes, to prove a rejected import changed nothing. */
 async function fingerprint(db: Parameters<typeof queryRows>[0]) {
-  const [row] = await queryRows<{ recs: string; srcs: string; acts: string; txs: string; h: string | null }>(
+  const [row] = await queryRows<{ recs: number; srcs: number; acts: number; txs: number; h: string | null }>(
     db,
-    sql`select (select count(*) from recommendations) as recs,
-               (select count(*) from recommendation_sources) as srcs,
-               (select count(*) from activities) as acts,
-               (select count(*) from transactions) as txs,
+    sql`select (select count(*)::int from recommendations) as recs,
+               (select count(*)::int from recommendation_sources) as srcs,
+               (select count(*)::int from activities) as acts,
+               (select count(*)::int from transactions) as txs,
                (select md5(string_agg(id || content_hash || coalesce(response, ''), ',' order by id)) from recommendations) as h`,
   );
   return row;
@@ -39,7 +39,7 @@ t.test('imports over HTTP: auth, media types, reports, idempotence, atomic rejec
   const rv = await post('/v1/imports/iati', KE_XML, { 'content-type': 'application/xml', authorization: `Bearer ${revoked.key}` });
   t.equal(rv.statusCode, 403);
   t.match(rv.json().detail, /revoked/);
-  t.equal((await fingerprint(database.db))!.acts, '0', 'nothing was imported by refused requests');
+  t.equal((await fingerprint(database.db))!.acts, 0, 'nothing was imported by refused requests');
 
   // Media types.
   const wrong = await post('/v1/imports/iati', UPR_CSV, { 'content-type': 'text/csv', ...auth.admin });
@@ -52,7 +52,7 @@ t.test('imports over HTTP: auth, media types, reports, idempotence, atomic rejec
   const dry = await post('/v1/imports/iati?dryRun=true', KE_XML, { 'content-type': 'application/xml', ...auth.admin });
   t.equal(dry.statusCode, 200);
   t.match(dry.json(), { dryRun: true, status: 'succeeded', counts: { read: 288, inserted: 288 } });
-  t.equal((await fingerprint(database.db))!.acts, '0');
+  t.equal((await fingerprint(database.db))!.acts, 0);
 
   // The real import, then the same file again: every record unchanged.
   const first = await post('/v1/imports/iati', KE_XML, { 'content-type': 'application/xml', 'x-file-name': 'KE.xml', ...auth.admin });
@@ -91,9 +91,14 @@ t.test('imports over HTTP: auth, media types, reports, idempotence, atomic rejec
   t.match(partial.json(), { status: 'partial', counts: { rejected: 2, inserted: 1 } });
 
   // Runs are listed newest first and kept with their problems.
-  const runs = (await app.inject({ method: 'GET', url: '/v1/imports?limit=500' })).json();
-  t.equal(runs.total, 6);
-  t.equal(runs.items[0].status, 'partial');
+  const iatiRuns = (await app.inject({ method: 'GET', url: '/v1/imports?limit=500&kind=iati' })).json();
+  t.same(iatiRuns.items.map((r: { status: string; dryRun: boolean }) => [r.status, r.dryRun]), [
+    ['succeeded', false],
+    ['succeeded', false],
+    ['succeeded', true],
+  ]);
+  const uprRuns = (await app.inject({ method: 'GET', url: '/v1/imports?limit=500&kind=upr-info' })).json();
+  t.same(uprRuns.items.map((r: { status: string }) => r.status), ['partial', 'rejected', 'succeeded']);
   const rejectedRun = (await app.inject({ method: 'GET', url: `/v1/imports/${problem.importRun.id}` })).json();
   t.equal(rejectedRun.status, 'rejected');
   t.ok(rejectedRun.problems.some((p: { line: number; field: string }) => p.line === 6 && p.field === 'To'));
@@ -111,7 +116,7 @@ t.test('size limit: 413 and nothing written', async (t) => {
   });
   t.equal(big.statusCode, 413);
   t.match(big.headers['content-type'], /application\/problem\+json/);
-  t.equal((await fingerprint(database.db))!.acts, '0');
+  t.equal((await fingerprint(database.db))!.acts, 0);
 });
 
 t.test('PUBLIC_READS=false: reads need a key', async (t) => {

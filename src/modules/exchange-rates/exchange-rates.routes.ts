@@ -3,8 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { ratesImporter } from '../../importers/rates.importer.js';
-import { runImport, type RunReport } from '../../importers/run.js';
-import { AppError, payloadTooLarge, unsupportedMediaType } from '../../lib/errors.js';
+import { rejectionError, runImport } from '../../importers/run.js';
+import { payloadTooLarge, unsupportedMediaType } from '../../lib/errors.js';
 import { ProblemSchema as ProblemRef } from '../../lib/schemas.js';
 import { ImportRunWithProblems } from '../imports/imports.schemas.js';
 import { currencyCodes, listRates } from './exchange-rates.queries.js';
@@ -13,7 +13,6 @@ import { ExchangeRateListQuery, ExchangeRateLoadQuery, ExchangeRatePage, RatesCs
 const CSV_TYPES = ['text/csv', 'application/csv'];
 /** A rate table for every currency and year since 1960 is under 1 MB; anything far larger is not one. */
 const MAX_RATES_BYTES = 5 * 1024 * 1024;
-const MAX_ERRORS_IN_PROBLEM = 200;
 
 function csvBody(req: FastifyRequest): Readable {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -25,25 +24,6 @@ function csvBody(req: FastifyRequest): Readable {
     throw payloadTooLarge(`The file (${declared} bytes) exceeds the limit of ${MAX_RATES_BYTES} bytes for a rate table.`);
   }
   return req.body as Readable;
-}
-
-/** 422 naming every bad line and field (`line 3: unitsPerUsd`); the run keeps them all. */
-function rejection(report: RunReport) {
-  const problems = report.problems.filter((p) => p.severity === 'error');
-  const errors = problems.slice(0, MAX_ERRORS_IN_PROBLEM).map((p) => ({
-    in: 'file',
-    path: [p.line ? `line ${p.line}` : null, p.field].filter(Boolean).join(': ') || 'file',
-    message: p.message,
-  }));
-  return new AppError(
-    422,
-    'import-rejected',
-    'Import rejected',
-    report.message && problems.length <= 1
-      ? `The rates were rejected and nothing was written: ${report.message}`
-      : `The rates were rejected and nothing was written: ${problems.length} problem(s). See errors[] and GET /v1/imports/${report.id}.`,
-    { errors, importRun: { ...report, problems: undefined, actor: null } },
-  );
 }
 
 const routes: FastifyPluginAsyncZod = async (app) => {
@@ -99,7 +79,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         actor: req.principal?.name ?? null,
         maxBytes: MAX_RATES_BYTES,
       });
-      if (report.status === 'rejected') throw rejection(report);
+      if (report.status === 'rejected') throw rejectionError(report, 'The rate table');
       return reply.status(req.query.dryRun ? 200 : 201).send({
         ...report,
         actor: req.principal?.name ?? null,

@@ -4,8 +4,8 @@ import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { importStream, type ImportKind } from '../../importers/index.js';
-import type { RunReport } from '../../importers/run.js';
-import { AppError, notFound, payloadTooLarge, unsupportedMediaType } from '../../lib/errors.js';
+import { rejectionError } from '../../importers/run.js';
+import { notFound, payloadTooLarge, unsupportedMediaType } from '../../lib/errors.js';
 import { ProblemSchema as ProblemRef } from '../../lib/schemas.js';
 import { getRun, listRuns } from './imports.queries.js';
 import {
@@ -22,9 +22,6 @@ const MEDIA: Record<ImportKind, string[]> = {
   'upr-info': ['text/csv', 'application/csv'],
   iati: ['application/xml', 'text/xml'],
 };
-
-/** Problems shown in a rejection's errors[]; the run itself keeps them all (GET /v1/imports/{id}). */
-const MAX_ERRORS_IN_PROBLEM = 200;
 
 function mediaType(req: FastifyRequest) {
   return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -46,28 +43,6 @@ function fileStream(req: FastifyRequest, kind: ImportKind, maxBytes: number): Re
 function fileName(req: FastifyRequest, kind: ImportKind) {
   const given = req.headers['x-file-name'];
   return typeof given === 'string' && given.trim() ? given.trim().slice(0, 300) : `${kind}-upload`;
-}
-
-/** A rejected file is a 422 problem that names every bad line and field, with the run report attached. */
-function rejection(report: RunReport) {
-  const errors = report.problems
-    .filter((p) => p.severity === 'error')
-    .slice(0, MAX_ERRORS_IN_PROBLEM)
-    .map((p) => ({
-      in: 'file',
-      path: [p.line ? `line ${p.line}` : null, p.recordId ? `record ${p.recordId}` : null, p.field].filter(Boolean).join(': ') || 'file',
-      message: p.message,
-    }));
-  const nErrors = report.problems.filter((p) => p.severity === 'error').length;
-  return new AppError(
-    422,
-    'import-rejected',
-    'Import rejected',
-    report.message && nErrors <= 1
-      ? `The file was rejected and nothing was written: ${report.message}`
-      : `The file was rejected and nothing was written: ${nErrors} problem(s). See errors[] and GET /v1/imports/${report.id}.`,
-    { errors, importRun: { ...report, problems: undefined, actor: null } },
-  );
 }
 
 const routes = (config: Config): FastifyPluginAsyncZod =>
@@ -106,7 +81,7 @@ const routes = (config: Config): FastifyPluginAsyncZod =>
             actor: req.principal?.name ?? null,
             maxBytes: config.IMPORT_MAX_BYTES,
           });
-          if (report.status === 'rejected') throw rejection(report);
+          if (report.status === 'rejected') throw rejectionError(report);
           return reply.status(q.dryRun ? 200 : 201).send({
             ...report,
             actor: req.principal?.name ?? null,

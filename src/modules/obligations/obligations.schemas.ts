@@ -2,10 +2,14 @@ import { z } from 'zod';
 import { STATUSES, VOCABULARIES } from '../../importers/obligations.importer.js';
 
 /** An instrument code as a query parameter (`?instrument=icescr` works too). */
+/** The 18 core instruments and optional protocols (data/reference/instruments.csv); a test keeps the two in step. */
+export const INSTRUMENT_CODES = [
+  'ICERD', 'ICCPR', 'ICCPR-OP1', 'ICCPR-OP2', 'ICESCR', 'ICESCR-OP', 'CEDAW', 'CEDAW-OP', 'CAT', 'OPCAT',
+  'CRC', 'CRC-OP-AC', 'CRC-OP-SC', 'CRC-OP-IC', 'ICMW', 'CPED', 'CRPD', 'CRPD-OP',
+] as const;
+
 export const InstrumentCode = z
-  .string()
-  .regex(/^[A-Za-z0-9-]{2,20}$/, 'an instrument code such as ICESCR, CRC-OP-SC or OPCAT')
-  .transform((s) => s.toUpperCase())
+  .preprocess((v) => (typeof v === 'string' ? v.toUpperCase() : v), z.enum(INSTRUMENT_CODES))
   .describe('An instrument code (GET /v1/instruments), e.g. ICESCR, CRC-OP-SC, OPCAT.');
 
 export const Instrument = z
