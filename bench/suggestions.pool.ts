@@ -1,0 +1,83 @@
+/**
+ * Builds the pool of (activity, recommendation) pairs to judge for one country, as described in
+ * test/fixtures/judgements/README.md: activities sampled by kind, and for each the best candidates of every method,
+ * of the combined score and of the baseline, plus one random recommendation.
+ *
+ *   node --import tsx bench/suggestions.pool.ts KE 7 > pool.csv      (7 activities of each kind)
+ *   REVIEW=/tmp/review.txt …                                          also writes a readable sheet for judging
+ */
+import { writeFileSync } from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
+import { loadCountry } from '../src/modules/suggestions/suggestions.queries.js';
+import { baselineTfidf } from '../src/suggest/baseline.js';
+import { suggest, type Method, type ScoredPair } from '../src/suggest/engine.js';
+import { freshDatabase } from './lib.js';
+import { activityKind, loadSample, rng, shuffle, type ActivityKind } from './suggestions.lib.js';
+
+const country = (process.argv[2] ?? 'KE').toUpperCase();
+const perKind = Number(process.argv[3] ?? 7);
+const seed = country === 'KE' ? 20261127 : 20261128;
+
+const { database, drop } = await freshDatabase();
+try {
+  await loadSample(database, [country]);
+  const { activities, recommendations } = await loadCountry(database.db, country);
+  const rand = rng(seed);
+
+  const byKind = new Map<ActivityKind, string[]>();
+  for (const a of activities) {
+    const k = activityKind(a);
+    byKind.set(k, [...(byKind.get(k) ?? []), a.id]);
+  }
+  const chosen = new Set<string>();
+  for (const [, ids] of [...byKind].sort()) for (const id of shuffle(ids, rand).slice(0, perKind)) chosen.add(id);
+
+  const top = (pairs: ScoredPair[], k: number) => {
+    const out = new Map<string, string[]>();
+    for (const p of pairs) {
+      const list = out.get(p.activityId) ?? [];
+      if (list.length < k) list.push(p.recommendationId);
+      out.set(p.activityId, list);
+    }
+    return out;
+  };
+  const low = { floor: 0.05, maxPerActivity: 10 };
+  const sources: [string, Map<string, string[]>][] = [
+    ...(['sector-theme', 'text'] as Method[]).map((m) => [m, top(suggest(activities, recommendations, { methods: [m], params: low }).pairs, 2)] as [string, Map<string, string[]>]),
+    ['combined', top(suggest(activities, recommendations, { params: low }).pairs, 2)],
+    ['baseline', top(baselineTfidf(activities, recommendations, 10), 2)],
+  ];
+
+  const pool = new Map<string, { activity: string; recommendation: string; pool: Set<string> }>();
+  const add = (activity: string, recommendation: string, src: string) => {
+    const key = activity + '\u0000' + recommendation;
+    const e = pool.get(key) ?? { activity, recommendation, pool: new Set<string>() };
+    e.pool.add(src);
+    pool.set(key, e);
+  };
+  for (const id of chosen) {
+    for (const [src, m] of sources) for (const r of m.get(id) ?? []) add(id, r, src);
+    add(id, recommendations[Math.floor(rand() * recommendations.length)]!.id, 'random');
+  }
+  const rows = [...pool.values()].map((e) => ({ activity: e.activity, recommendation: e.recommendation, pool: [...e.pool].join('+') }));
+  process.stdout.write(stringify(rows, { header: true, columns: ['activity', 'recommendation', 'pool'] }));
+
+  if (process.env.REVIEW) {
+    const actById = new Map(activities.map((a) => [a.id, a]));
+    const recById = new Map(recommendations.map((r) => [r.id, r]));
+    const lines: string[] = [];
+    let n = 0;
+    for (const id of chosen) {
+      const a = actById.get(id)!;
+      lines.push(`\n=== ${id} [${activityKind(a)}] DAC ${a.dacCodes.join(' ')}`);
+      for (const nar of a.narratives) lines.push(`  ${nar.kind}(${nar.lang ?? '-'}): ${nar.text.replace(/\s+/g, ' ').slice(0, 700)}`);
+      for (const r of rows.filter((x) => x.activity === id)) {
+        const rec = recById.get(r.recommendation)!;
+        lines.push(`  #${n++} ${r.recommendation} (${r.pool}) [${rec.themes.join('; ')}] ${rec.text}`);
+      }
+    }
+    writeFileSync(process.env.REVIEW, lines.join('\n'));
+  }
+} finally {
+  await drop();
+}

@@ -1,0 +1,341 @@
+import { Bm25Index } from './bm25.js';
+import { matchSdg, sdgEvidence, sdgScore, sdgSide, type SdgSide } from './sdg.js';
+import { loadCrosswalk, themesOf, type Crosswalk, type SectorThemeHit } from './sector-theme.js';
+import { detectLang, sharedPhrases, termFrequencies, tokenise, type Lang, type Token } from './text.js';
+
+/**
+ * The suggestion engine: scores every (activity, recommendation) pair of one country with three explainable methods
+ * and combines them. Pure TypeScript over plain objects; the database side (src/modules/suggestions) loads the
+ * country with a few set-based queries and stores the result in bulk.
+ */
+export const METHODS = ['sdg-match', 'sector-theme', 'text'] as const;
+export type Method = (typeof METHODS)[number];
+
+export interface EngineActivity {
+  id: string;
+  /** Titles and descriptions, each with its xml:lang. */
+  narratives: { kind: 'title' | 'description'; lang: string | null; text: string }[];
+  /** DAC purpose codes: 5-digit (vocabulary 1) and 3-digit (vocabulary 2). */
+  dacCodes: string[];
+  sdgTargets: string[];
+  sdgGoals: string[];
+}
+
+export interface EngineRecommendation {
+  id: string;
+  text: string;
+  themes: string[];
+  sdgTargets: string[];
+  sdgGoals: string[];
+}
+
+export interface EngineParams {
+  /** Pairs whose combined score is below the floor are not stored. */
+  floor: number;
+  /** At most this many suggestions per activity (the best ones). */
+  maxPerActivity: number;
+  /** A normalised BM25 score at or above this counts as full text evidence. */
+  textFull: number;
+  /** The text method needs at least this many distinct shared terms ("sharing a word is not enough"). */
+  minSharedTerms: number;
+  /** The text score's denominator is at least this many saturated terms of IDF 3, so short queries do not score high on two words. */
+  minQueryTerms: number;
+  /** Score multiplier for activities whose own text says they are research (guideline rule 4). */
+  researchFactor: number;
+  /** Weight of a direct and a partial crosswalk entry. */
+  sectorDirect: number;
+  sectorPartial: number;
+  /** How much a method's score counts in the combination (noisy-or of weighted scores). */
+  weights: Record<Method, number>;
+}
+
+export const DEFAULT_PARAMS: EngineParams = {
+  floor: 0.46,
+  maxPerActivity: 5,
+  textFull: 0.4,
+  minSharedTerms: 2,
+  minQueryTerms: 6,
+  researchFactor: 0.5,
+  sectorDirect: 0.4,
+  sectorPartial: 0.15,
+  weights: { 'sdg-match': 1, 'sector-theme': 1, text: 1 },
+};
+
+export interface MethodEvidence {
+  score: number;
+  /** One line a person can check: "SDG 5.2 on both", "DAC 15180 ↔ Women's rights", "shared terms: …". */
+  summary: string;
+  detail?: unknown;
+}
+
+export interface ScoredPair {
+  activityId: string;
+  recommendationId: string;
+  score: number;
+  methods: Method[];
+  evidence: Partial<Record<Method, MethodEvidence>> & { note?: string };
+}
+
+export interface EngineResult {
+  pairs: ScoredPair[];
+  /** Activities × recommendations: every pair in scope. */
+  pairsConsidered: number;
+  /** Pairs that at least one method gave a score above zero. */
+  pairsScored: number;
+}
+
+// ------------------------------------------------------------------ recommendation kinds
+
+/**
+ * What a recommendation asks for, when it is a State act that only work on exactly that can support: ratifying,
+ * inviting a mechanism, reporting, legislating. For those, an activity counts only when its own text names that act.
+ */
+export type RecommendationKind = 'ratify' | 'invite' | 'report' | 'legislate' | 'other';
+
+const KIND_PATTERNS: [Exclude<RecommendationKind, 'other'>, RegExp][] = [
+  ['ratify', /\b(ratif\w*|accede|accession|become a party|sign and ratify|withdraw\w* (its )?reservations?)\b/i],
+  ['invite', /\b(standing invitation|extend an invitation|invite the special|issue an invitation)\b/i],
+  ['report', /\b(submit|overdue)\b[^.]*\breports?\b/i],
+  [
+    'legislate',
+    /^(urgently |swiftly |promptly )?(adopt|enact|amend|repeal|revise|review|introduce|pass|harmoni[sz]e|abrogate)\b[^,;]*\b(legislation|legislative|laws?|bill|penal code|act|provisions|constitution)\b|^(decriminali[sz]e|criminali[sz]e|abolish the death penalty|raise the (minimum )?age)/i,
+  ],
+];
+
+/** The cue an activity's text must carry to support a recommendation of that kind. */
+const KIND_CUES: Record<Exclude<RecommendationKind, 'other'>, RegExp> = {
+  ratify: /\b(ratif\w*|accession|accede)\b/i,
+  invite: /\b(special rapporteur|special procedures?|invitation)\b/i,
+  report: /\b(treaty bod(y|ies)|universal periodic review|upr|periodic report\w*|concluding observations)\b/i,
+  legislate: /\b(legislation|legislative|law reform|laws?|bills?|legal framework|penal code|decriminali[sz]\w*|criminali[sz]\w*)\b/i,
+};
+
+export function recommendationKind(text: string): RecommendationKind {
+  for (const [kind, re] of KIND_PATTERNS) if (re.test(text.trim())) return kind;
+  return 'other';
+}
+
+// ------------------------------------------------------------------ activity scope
+
+/**
+ * Guideline rule 4: research, surveys and studies do not deliver what a recommendation asks. Such pairs are kept,
+ * with a lower score. (A like penalty for global and many-country frames was measured on Kenya and cost as much
+ * recall as it gained precision; it is not applied.)
+ */
+const RESEARCH = /\b(research\w*|stud(y|ies)|survey\w*|seroprevalence|surveillance|cohort|epidemiolog\w*|documenting|assessing)\b/i;
+
+export function activityScope(text: string): { research: boolean } {
+  return { research: RESEARCH.test(text) };
+}
+
+// ------------------------------------------------------------------ preparation
+
+interface PreparedActivity {
+  id: string;
+  text: string;
+  lang: Lang;
+  tf: Map<string, number>;
+  sdg: SdgSide;
+  themes: Map<string, SectorThemeHit[]>;
+  scope: { research: boolean };
+}
+
+interface PreparedRecommendation {
+  id: string;
+  text: string;
+  tokens: Token[];
+  kind: RecommendationKind;
+  sdg: SdgSide;
+  themes: string[];
+}
+
+/**
+ * The activity's text: its English narratives when it has any (the recommendations are in English), else those of
+ * its main language. Titles count twice: they say what the activity is about.
+ */
+function activityText(a: EngineActivity): { text: string; lang: Lang; tokens: Token[] } {
+  const withLang = a.narratives
+    .filter((n) => n.text.trim())
+    .map((n) => ({ ...n, l: detectLang(n.text, n.lang) }));
+  const langs = new Map<Lang, number>();
+  for (const n of withLang) langs.set(n.l, (langs.get(n.l) ?? 0) + n.text.length);
+  const lang: Lang = langs.has('en') ? 'en' : ([...langs].sort((x, y) => y[1] - x[1])[0]?.[0] ?? 'en');
+  const chosen = withLang.filter((n) => n.l === lang);
+  const tokens: Token[] = [];
+  const parts: string[] = [];
+  const seenText = new Set<string>();
+  for (const n of chosen) {
+    if (seenText.has(n.text)) continue; // descriptions often repeat the title
+    seenText.add(n.text);
+    parts.push(n.text);
+    const toks = tokenise(n.text, lang);
+    tokens.push(...toks);
+    if (n.kind === 'title') tokens.push(...toks);
+  }
+  return { text: parts.join('\n'), lang, tokens };
+}
+
+function prepareActivities(acts: EngineActivity[], cw: Crosswalk, methods: Set<Method>): PreparedActivity[] {
+  return acts.map((a) => {
+    const { text, lang, tokens } = methods.has('text') ? activityText(a) : { text: '', lang: 'en' as Lang, tokens: [] };
+    const themes = new Map<string, SectorThemeHit[]>();
+    if (methods.has('sector-theme')) {
+      for (const hit of themesOf(cw, a.dacCodes)) {
+        const list = themes.get(hit.theme) ?? [];
+        list.push(hit);
+        themes.set(hit.theme, list);
+      }
+    }
+    const scope = activityScope(a.narratives.map((n) => n.text).join('\n'));
+    return { id: a.id, text, lang, tf: termFrequencies(tokens), sdg: sdgSide(a.sdgTargets, a.sdgGoals), themes, scope };
+  });
+}
+
+function prepareRecommendations(recs: EngineRecommendation[]): PreparedRecommendation[] {
+  return recs.map((r) => ({
+    id: r.id,
+    text: r.text,
+    tokens: tokenise(r.text, detectLang(r.text)),
+    kind: recommendationKind(r.text),
+    sdg: sdgSide(r.sdgTargets, r.sdgGoals),
+    themes: r.themes,
+  }));
+}
+
+// ------------------------------------------------------------------ scoring
+
+interface PartialPair {
+  sdg?: MethodEvidence;
+  sector?: MethodEvidence;
+  text?: MethodEvidence;
+}
+
+function combine(p: PartialPair, params: EngineParams): number {
+  let keep = 1;
+  if (p.sdg) keep *= 1 - params.weights['sdg-match'] * p.sdg.score;
+  if (p.sector) keep *= 1 - params.weights['sector-theme'] * p.sector.score;
+  if (p.text) keep *= 1 - params.weights.text * p.text.score;
+  return Math.max(0, Math.min(1, 1 - keep));
+}
+
+const round = (x: number) => Math.round(x * 10_000) / 10_000;
+
+/**
+ * Scores one country's pairs. Candidate pairs come from three inverted indexes (SDG target/goal → activities,
+ * theme → activities, term → activities), so that pairs no method can score are never visited.
+ */
+export function suggest(
+  activities: EngineActivity[],
+  recommendations: EngineRecommendation[],
+  opts: { methods?: readonly Method[]; params?: Partial<EngineParams>; crosswalk?: Crosswalk } = {},
+): EngineResult {
+  const methods = new Set<Method>(opts.methods?.length ? opts.methods : METHODS);
+  const params: EngineParams = { ...DEFAULT_PARAMS, ...opts.params, weights: { ...DEFAULT_PARAMS.weights, ...opts.params?.weights } };
+  const cw = opts.crosswalk ?? loadCrosswalk();
+  const acts = prepareActivities(activities, cw, methods);
+  const recs = prepareRecommendations(recommendations);
+
+  // Inverted indexes over activities.
+  const byTarget = new Map<string, number[]>();
+  const byGoal = new Map<string, number[]>();
+  const byTheme = new Map<string, number[]>();
+  acts.forEach((a, i) => {
+    for (const t of a.sdg.targets) (byTarget.get(t) ?? byTarget.set(t, []).get(t)!).push(i);
+    for (const g of a.sdg.goals) (byGoal.get(g) ?? byGoal.set(g, []).get(g)!).push(i);
+    for (const th of a.themes.keys()) (byTheme.get(th) ?? byTheme.set(th, []).get(th)!).push(i);
+  });
+  const recDf = new Map<string, number>();
+  for (const r of recs) for (const s of new Set(r.tokens.map((t) => t.stem))) recDf.set(s, (recDf.get(s) ?? 0) + 1);
+  const index = methods.has('text') ? new Bm25Index(acts.map((a) => a.tf), {}, { df: recDf, n: recs.length }) : undefined;
+  const scratch = new Float64Array(acts.length);
+
+  // Run alone, a method that cannot reach the floor (sector-theme tops out at sectorDirect) would store nothing:
+  // the floor is then 90% of the best score the chosen methods can give together.
+  const reachable = combine(
+    {
+      sdg: methods.has('sdg-match') ? { score: 0.9, summary: '' } : undefined,
+      sector: methods.has('sector-theme') ? { score: params.sectorDirect, summary: '' } : undefined,
+      text: methods.has('text') ? { score: 1, summary: '' } : undefined,
+    },
+    params,
+  );
+  const floor = Math.min(params.floor, 0.9 * reachable);
+  const perActivity: ScoredPair[][] = acts.map(() => []);
+  let pairsScored = 0;
+
+  for (const r of recs) {
+    const cands = new Map<number, PartialPair>();
+    const at = (i: number) => cands.get(i) ?? cands.set(i, {}).get(i)!;
+
+    if (methods.has('sdg-match') && (r.sdg.targets.length || r.sdg.goals.length)) {
+      const seen = new Set<number>();
+      for (const t of r.sdg.targets) for (const i of byTarget.get(t) ?? []) seen.add(i);
+      for (const g of r.sdg.goals) for (const i of byGoal.get(g) ?? []) seen.add(i);
+      for (const i of seen) {
+        const m = matchSdg(acts[i]!.sdg, r.sdg);
+        const score = sdgScore(m);
+        if (score > 0) at(i).sdg = { score, summary: sdgEvidence(m), detail: m };
+      }
+    }
+
+    if (methods.has('sector-theme') && r.themes.length) {
+      const seen = new Set<number>();
+      for (const th of r.themes) for (const i of byTheme.get(th) ?? []) seen.add(i);
+      for (const i of seen) {
+        const hits = r.themes.flatMap((th) => acts[i]!.themes.get(th) ?? []);
+        if (!hits.length) continue;
+        const best = hits.reduce((x, y) => (y.strength === 'direct' && x.strength !== 'direct' ? y : x));
+        const score = best.strength === 'direct' ? params.sectorDirect : params.sectorPartial;
+        const shown = [...new Map(hits.map((h) => [`${h.code}|${h.theme}`, h])).values()].slice(0, 4);
+        at(i).sector = {
+          score,
+          summary: shown.map((h) => `DAC ${h.code} ↔ ${h.theme}`).join('; '),
+          detail: shown.map((h) => ({ code: h.code, via: h.via, theme: h.theme, strength: h.strength, reason: h.reason })),
+        };
+      }
+    }
+
+    if (index && r.tokens.length) {
+      index.search(
+        r.tokens.map((t) => t.stem),
+        (i, s, shared) => {
+          if (shared.length < params.minSharedTerms) return;
+          // s is already normalised by the query's maximum, floored at minQueryTerms terms of IDF 3.
+          const score = Math.min(1, s / params.textFull);
+          const terms = sharedPhrases(r.text, r.tokens, new Set(shared));
+          at(i).text = { score: round(score), summary: `shared terms: ${terms.join(', ')}`, detail: { bm25: round(s), terms } };
+        },
+        { scratch, minMax: params.minQueryTerms * 3 * (index.k1 + 1) },
+      );
+    }
+
+    for (const [i, p] of cands) {
+      pairsScored++;
+      const a = acts[i]!;
+      let note: string | undefined;
+      if (r.kind !== 'other' && !KIND_CUES[r.kind].test(a.text)) {
+        // "Ratify OP-CAT" is supported only by work on ratification, whatever the sectors and themes say.
+        continue;
+      } else if (r.kind !== 'other') note = `the recommendation asks the State to ${r.kind}; the activity's text speaks of it`;
+      let score = combine(p, params);
+      const scopeNotes: string[] = [];
+      if (a.scope.research) (score *= params.researchFactor), scopeNotes.push('research activity');
+      if (score < floor) continue;
+      if (scopeNotes.length) note = [note, `score lowered: ${scopeNotes.join(', ')}`].filter(Boolean).join('; ');
+      const evidence: ScoredPair['evidence'] = {};
+      const used: Method[] = [];
+      if (p.sdg) (evidence['sdg-match'] = p.sdg), used.push('sdg-match');
+      if (p.sector) (evidence['sector-theme'] = p.sector), used.push('sector-theme');
+      if (p.text) (evidence.text = p.text), used.push('text');
+      if (note) evidence.note = note;
+      perActivity[i]!.push({ activityId: a.id, recommendationId: r.id, score: round(score), methods: used, evidence });
+    }
+  }
+
+  const pairs: ScoredPair[] = [];
+  for (const list of perActivity) {
+    list.sort((x, y) => y.score - x.score || (x.recommendationId < y.recommendationId ? -1 : 1));
+    pairs.push(...list.slice(0, params.maxPerActivity));
+  }
+  return { pairs, pairsConsidered: acts.length * recs.length, pairsScored };
+}
