@@ -1,0 +1,151 @@
+// npm run bench:coverage [-- --database oda_bench_l --seconds 30]
+//
+// Against the largest country (KE) of a generated dataset (npm run bench:generate -- --scale L): each
+// coverage endpoint under autocannon (8 connections, 30 s), cold (every request a distinct `from` date, so
+// no answer is cached) and warm (one URL repeated), beside the floor: the very statements the API issued for
+// one request, captured from its pool and replayed straight through pg by 8 concurrent clients, with the
+// same distinct dates. Prints p50 / p95 / p99 and requests/s, and API ÷ SQL at p50.
+import { createRequire } from 'node:module';
+import pg from 'pg';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { createDb } from '../src/db/client.js';
+import { LARGEST_COUNTRY } from './generate.js';
+
+// autocannon ships no types; the slice of its API used here.
+interface Cannon extends PromiseLike<unknown> {
+  on(event: 'response', fn: (client: unknown, status: number, bytes: number, ms: number) => void): void;
+}
+const autocannon = createRequire(import.meta.url)('autocannon') as (opts: Record<string, unknown>) => Cannon;
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:54329/postgres');
+base.pathname = `/${arg('database') ?? 'oda_bench_l'}`;
+const url = base.toString();
+const seconds = Number(arg('seconds') ?? 30);
+const CONNECTIONS = 8;
+const BASE_FROM = '2000-01-01';
+/** A distinct but equivalent period per request: from moves one day back each time, before any data. */
+const fromOf = (i: number) => new Date(Date.UTC(2000, 0, 1) - (i % 3000) * 86_400_000).toISOString().slice(0, 10);
+
+interface Stats {
+  p50: number;
+  p95: number;
+  p99: number;
+  rps: number;
+  n: number;
+  errors: number;
+}
+function stats(ms: number[], secs: number, errors = 0): Stats {
+  const s = [...ms].sort((a, b) => a - b);
+  const q = (p: number) => (s.length ? s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]! : NaN);
+  return { p50: q(0.5), p95: q(0.95), p99: q(0.99), rps: s.length / secs, n: s.length, errors };
+}
+
+const database = await createDb({ databaseUrl: url, poolMax: 10 });
+// Capture every statement the API sends, so the floor replays exactly the same SQL.
+let capture: { text: string; values: unknown[] }[] | null = null;
+const pool = database.pool!;
+const query = pool.query.bind(pool) as (...a: unknown[]) => Promise<unknown>;
+(pool as unknown as { query: (...a: unknown[]) => Promise<unknown> }).query = (...a: unknown[]) => {
+  const q = a[0] as { text?: string; values?: unknown[] } | string;
+  if (capture) capture.push(typeof q === 'string' ? { text: q, values: (a[1] as unknown[]) ?? [] } : { text: q.text ?? '', values: q.values ?? [] });
+  return query(...a);
+};
+
+const app = await buildApp({ config: loadConfig({ NODE_ENV: 'production', RATE_LIMIT_MAX: '0', PUBLIC_READS: 'true' }), database });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const address = app.server.address() as { port: number };
+const origin = `http://127.0.0.1:${address.port}`;
+
+const { rows: top } = await pool.query<{ donor: string; n: string }>(
+  `select reporting_org_ref as donor, count(*) as n from activities where country_codes @> array[$1]::text[] group by 1 order by 2 desc limit 1`,
+  [LARGEST_COUNTRY],
+);
+const donor = top[0]!.donor;
+const { rows: sizes } = await pool.query(
+  `select (select count(*) from recommendations where country = $1) as recommendations,
+          (select count(*) from activities where country_codes @> array[$1]::text[]) as activities,
+          (select count(*) from links where country = $1 and retired_at is null) as links,
+          (select count(*) from activities where reporting_org_ref = $2) as donor_activities,
+          (select count(*) from transactions) as transactions`,
+  [LARGEST_COUNTRY, donor],
+);
+console.error(`dataset: ${JSON.stringify(sizes[0])}; donor ${donor}`);
+
+const C = `country=${LARGEST_COUNTRY}`;
+const ENDPOINTS: [name: string, path: (from: string) => string][] = [
+  ['GET /v1/coverage', (f) => `/v1/coverage?${C}&from=${f}`],
+  ['GET /v1/coverage?groupBy=theme', (f) => `/v1/coverage?${C}&from=${f}&groupBy=theme`],
+  ['GET /v1/coverage/recommendations (100)', (f) => `/v1/coverage/recommendations?${C}&from=${f}&limit=100`],
+  ['GET /v1/coverage/donors', (f) => `/v1/coverage/donors?${C}&from=${f}`],
+  ['GET /v1/coverage/matrix', (f) => `/v1/coverage/matrix?${C}&from=${f}&rows=donor&cols=theme`],
+  [`GET /v1/donors/{ref}/alignment`, (f) => `/v1/donors/${encodeURIComponent(donor)}/alignment?from=${f}`],
+];
+
+async function cannon(path: (i: number) => string): Promise<Stats> {
+  const times: number[] = [];
+  let i = 0;
+  let errors = 0;
+  const instance = autocannon({
+    url: origin,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [{ method: 'GET', setupRequest: (req: Record<string, unknown>) => ({ ...req, path: path(i++) }) }],
+  });
+  instance.on('response', (_c: unknown, status: number, _b: number, ms: number) => {
+    if (status !== 200) errors++;
+    times.push(ms);
+  });
+  await instance;
+  return stats(times, seconds, errors);
+}
+
+/** The floor: the statements of one API request, replayed by 8 clients for `seconds`. */
+async function floor(statements: { text: string; values: unknown[] }[]): Promise<Stats> {
+  const clients = await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    return c;
+  }));
+  const times: number[] = [];
+  let i = 0;
+  const end = Date.now() + seconds * 1000;
+  await Promise.all(
+    clients.map(async (c) => {
+      while (Date.now() < end) {
+        const from = fromOf(i++);
+        const t0 = performance.now();
+        for (const s of statements) await c.query(s.text, s.values.map((v) => (v === BASE_FROM ? from : v)));
+        times.push(performance.now() - t0);
+      }
+    }),
+  );
+  await Promise.all(clients.map((c) => c.end()));
+  return stats(times, seconds);
+}
+
+const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 1 : 0) : '–');
+const results: string[] = [];
+results.push(`| endpoint | cold p50 / p95 / p99 ms | cold req/s | warm p50 / p95 / p99 ms | warm req/s | SQL p50 / p95 / p99 ms | SQL req/s | API ÷ SQL (p50, cold) |`);
+results.push(`| --- | --- | --- | --- | --- | --- | --- | --- |`);
+for (const [name, path] of ENDPOINTS) {
+  // One request to capture its statements (and check it answers).
+  capture = [];
+  const probe = await fetch(origin + path(BASE_FROM));
+  if (probe.status !== 200) throw new Error(`${name}: ${probe.status} ${await probe.text()}`);
+  const statements = capture.filter((s) => !/^(begin|commit|rollback)/i.test(s.text));
+  capture = null;
+  const cold = await cannon((i) => path(fromOf(i + 1)));
+  const warm = await cannon(() => path(BASE_FROM));
+  const sql = await floor(statements);
+  const row = `| ${name} | ${fmt(cold.p50)} / ${fmt(cold.p95)} / ${fmt(cold.p99)} | ${fmt(cold.rps)} | ${fmt(warm.p50)} / ${fmt(warm.p95)} / ${fmt(warm.p99)} | ${fmt(warm.rps)} | ${fmt(sql.p50)} / ${fmt(sql.p95)} / ${fmt(sql.p99)} | ${fmt(sql.rps)} | ${(cold.p50 / sql.p50).toFixed(2)} |`;
+  console.error(row + (cold.errors + warm.errors ? ` (non-200: ${cold.errors + warm.errors})` : ''));
+  results.push(row);
+}
+console.log(results.join('\n'));
+await app.close();
+await database.close();

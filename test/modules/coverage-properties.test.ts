@@ -1,0 +1,233 @@
+/**
+ * Coverage invariants on random data (fast-check), checked against an independent oracle of the method
+ * (docs/coverage.md). With DATABASE_URL set, every random dataset is loaded into PGlite and PostgreSQL
+ * alike and the two engines' answers must be identical.
+ */
+import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
+import t from 'tap';
+import { sql } from 'drizzle-orm';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createDb, type Database } from '../../src/db/client.js';
+import { runMigrations } from '../../src/db/migrate.js';
+import { loadBundledRates } from '../../src/importers/rates.importer.js';
+import { loadReferenceData } from '../../src/importers/reference.importer.js';
+import { buildTestApp, createTestDatabase } from '../helpers/build-test-app.js';
+
+const RATES: Record<string, Record<number, number>> = {
+  EUR: { 2019: 0.893177, 2020: 0.87618, 2021: 0.845071 },
+  GBP: { 2019: 0.782875, 2020: 0.778998, 2021: 0.726697 },
+};
+
+// ---------------------------------------------------------------- random datasets
+
+interface Tx {
+  type: '2' | '3' | '4';
+  year: number;
+  value: number;
+  currency: 'USD' | 'EUR' | 'GBP' | 'XDR';
+  country: 'KE' | 'UG' | null;
+}
+interface Act {
+  countries: { code: 'KE' | 'UG' | 'TZ'; pct: number | null }[];
+  region: number | null;
+  txs: Tx[];
+}
+interface Dataset {
+  recs: number;
+  acts: Act[];
+  links: { act: number; rec: number; weight: number }[];
+}
+
+const txArb: fc.Arbitrary<Tx> = fc.record({
+  type: fc.constantFrom('2', '3', '4'),
+  year: fc.integer({ min: 2019, max: 2021 }),
+  value: fc.integer({ min: 1, max: 5_000_000 }).map((c) => c / 100),
+  currency: fc.constantFrom('USD', 'EUR', 'GBP', 'XDR'),
+  country: fc.constantFrom('KE', 'UG', null, null, null),
+});
+const actArb: fc.Arbitrary<Act> = fc.record({
+  countries: fc.uniqueArray(
+    fc.record({ code: fc.constantFrom('KE', 'UG', 'TZ'), pct: fc.option(fc.integer({ min: 0, max: 100 }), { nil: null }) }),
+    { minLength: 1, maxLength: 3, selector: (c) => c.code },
+  ),
+  region: fc.option(fc.integer({ min: 0, max: 60 }), { nil: null, freq: 4 }),
+  txs: fc.array(txArb, { maxLength: 6 }),
+});
+const datasetArb: fc.Arbitrary<Dataset> = fc
+  .record({ recs: fc.integer({ min: 1, max: 6 }), acts: fc.array(actArb, { minLength: 1, maxLength: 5 }) })
+  .chain((d) =>
+    fc
+      .uniqueArray(
+        fc.record({
+          act: fc.integer({ min: 0, max: d.acts.length - 1 }),
+          rec: fc.integer({ min: 0, max: d.recs - 1 }),
+          weight: fc.integer({ min: 1, max: 100 }).map((w) => w / 100),
+        }),
+        { maxLength: 10, selector: (l) => `${l.act}:${l.rec}` },
+      )
+      .map((links) => ({ ...d, links })),
+  );
+
+// ---------------------------------------------------------------- the oracle: the method, in plain code
+
+/** An activity's money in KE (USD, types 3 and 4, no period) and what could not be converted. */
+function oracleMoney(a: Act): { usd: number; unconverted: Record<string, number> } {
+  const geo = [...a.countries.map((c) => ({ code: c.code as string, pct: c.pct, country: true })), ...(a.region === null ? [] : [{ code: '298', pct: a.region, country: false }])];
+  const given = geo.filter((g) => g.pct !== null);
+  const s = given.reduce((x, g) => x + g.pct!, 0);
+  const m = geo.length - given.length;
+  const rem = m ? Math.max(100 - s, 0) / m : 0;
+  const total = s + m * rem;
+  const ke = geo.filter((g) => g.country && g.code === 'KE');
+  const share = total > 0 ? ke.reduce((x, g) => x + (g.pct ?? rem), 0) / total : ke.length / geo.length;
+  let usd = 0;
+  const unconverted: Record<string, number> = {};
+  for (const tx of a.txs) {
+    if (tx.type === '2') continue;
+    const f = tx.country === null ? share : tx.country === 'KE' ? 1 : 0;
+    const amount = tx.value * f;
+    if (tx.currency === 'USD') usd += amount;
+    else if (RATES[tx.currency]) usd += amount / RATES[tx.currency]![tx.year]!;
+    else unconverted[tx.currency] = (unconverted[tx.currency] ?? 0) + amount;
+  }
+  return { usd, unconverted };
+}
+
+// ---------------------------------------------------------------- loading
+
+const recId = (i: number) => `prop-r-${i}`;
+const actId = (i: number) => `prop-a-${i}`;
+const donorOf = (i: number) => `PROP-DONOR-${i}`;
+
+/** A PostgreSQL array literal (drizzle would expand a JS array into a row). */
+const pgArray = (xs: string[]) => `{${xs.map((x) => JSON.stringify(x)).join(',')}}`;
+
+async function load(database: Database, d: Dataset) {
+  const db = database.db;
+  await db.execute(sql`truncate links, link_history, suggestions, transactions, activity_recipient_countries, activity_recipient_regions, activities, recommendations cascade`);
+  for (let i = 0; i < d.recs; i++) {
+    await db.execute(sql`insert into recommendations (id, country, mechanism, body, response, themes, text, content_hash)
+      values (${recId(i)}, 'KE', 'UPR', 'UPR', ${i % 2 ? 'noted' : 'supported'}, ${pgArray(i % 3 ? ["Women's rights"] : ["Women's rights", 'Justice'])}::text[], ${`Recommendation ${i}`}, ${`h${i}`})`);
+  }
+  for (const [i, a] of d.acts.entries()) {
+    const codes = [...new Set([...a.countries.map((c) => c.code), ...a.txs.flatMap((x) => (x.country ? [x.country] : []))])];
+    await db.execute(sql`insert into activities (iati_identifier, reporting_org_ref, reporting_org_name, country_codes, content_hash)
+      values (${actId(i)}, ${donorOf(i)}, ${`Donor ${i}`}, ${pgArray(codes)}::text[], ${`h${i}`})`);
+    for (const [k, c] of a.countries.entries()) {
+      await db.execute(sql`insert into activity_recipient_countries (activity_id, position, code, percentage) values (${actId(i)}, ${k + 1}, ${c.code}, ${c.pct})`);
+    }
+    if (a.region !== null) {
+      await db.execute(sql`insert into activity_recipient_regions (activity_id, position, code, percentage) values (${actId(i)}, 1, '298', ${a.region})`);
+    }
+    for (const [k, x] of a.txs.entries()) {
+      await db.execute(sql`insert into transactions (activity_id, position, type, date, value, currency, recipient_country)
+        values (${actId(i)}, ${k + 1}, ${x.type}, ${`${x.year}-06-30`}::date, ${String(x.value)}, ${x.currency}, ${x.country})`);
+    }
+  }
+  for (const [k, l] of d.links.entries()) await addLink(database, k, l);
+}
+
+async function addLink(database: Database, k: number | string, l: { act: number; rec: number; weight: number }) {
+  await database.db.execute(sql`insert into links (id, activity_id, recommendation_id, country, weight, status, rationale, created_by, updated_by)
+    values (${`prop-l-${k}`}, ${actId(l.act)}, ${recId(l.rec)}, 'KE', ${l.weight}, 'accepted', 'property test', 'test', 'test')`);
+}
+
+// ---------------------------------------------------------------- engines
+
+const main = await buildTestApp(t);
+await loadBundledRates(main.database.db);
+const engines: { name: string; app: typeof main.app; database: Database }[] = [{ name: main.database.engine, app: main.app, database: main.database }];
+if (process.env.DATABASE_URL) {
+  // The other engine: an in-memory PGlite beside the PostgreSQL database of buildTestApp.
+  const other = await createDb({});
+  t.teardown(() => other.close());
+  await runMigrations(other);
+  await loadReferenceData(other.db);
+  await loadBundledRates(other.db);
+  const app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', RATE_LIMIT_MAX: '0' }), database: other });
+  t.teardown(() => app.close());
+  engines.push({ name: 'pglite', app, database: other });
+}
+void createTestDatabase;
+
+const getJson = async (app: typeof main.app, url: string) => {
+  const res = await app.inject({ method: 'GET', url });
+  if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+  return res.json();
+};
+const RUNS = Number(process.env.COVERAGE_PROPERTY_RUNS ?? 12);
+const CENT = 0.005;
+
+t.test('invariants of the method, against the oracle', async (t) => {
+  await fc.assert(
+    fc.asyncProperty(datasetArb, async (d) => {
+      const answers: unknown[] = [];
+      for (const e of engines) {
+        await load(e.database, d);
+        const totals = await getJson(e.app, '/v1/coverage?country=KE');
+        const recs = await getJson(e.app, '/v1/coverage/recommendations?country=KE&limit=500&sort=money');
+        const donors = await getJson(e.app, '/v1/coverage/donors?country=KE');
+        answers.push([totals.totals, recs.items, donors.items]);
+
+        // coverageRatio is covered ÷ recommendations.
+        t.equal(totals.totals.recommendations, d.recs);
+        t.equal(totals.totals.coverageRatio, totals.totals.covered / totals.totals.recommendations);
+
+        // An activity's money in KE is the oracle's; what links attribute to it never exceeds it.
+        const oracle = d.acts.map(oracleMoney);
+        for (const [i, o] of oracle.entries()) {
+          const row = donors.items.find((x: { donor: string }) => x.donor === donorOf(i));
+          const inKe = row ? row.moneyInCountry.amount : 0;
+          if (Math.abs(inKe - Math.round(o.usd * 100) / 100) > 0.011) t.fail(`activity ${i}: ${inKe} ≠ oracle ${o.usd}`);
+          const attributed = row ? row.linkedMoney.amount : 0;
+          if (attributed > inKe + CENT) t.fail(`activity ${i}: attributed ${attributed} > money in KE ${inKe}`);
+        }
+        // The recommendations' attributed money adds up to at most the linked activities' money in KE.
+        const linked = new Set(d.links.map((l) => l.act));
+        const linkedMoney = [...linked].reduce((s, i) => s + oracle[i]!.usd, 0);
+        const attributedSum = recs.items.reduce((s: number, r: { money: { amount: number } }) => s + r.money.amount, 0);
+        if (attributedSum > linkedMoney + CENT * (recs.items.length + 1)) t.fail(`attributed ${attributedSum} > linked money ${linkedMoney}`);
+        // Totals' money is the attribution summed once (each link's share of one activity).
+        if (Math.abs(totals.totals.money.amount - attributedSum) > CENT * (recs.items.length + 1)) t.fail('totals ≠ sum over recommendations');
+
+        // CSV carries the JSON's numbers.
+        const csv = await e.app.inject({ method: 'GET', url: '/v1/coverage/recommendations?country=KE&limit=500&sort=money&format=csv' });
+        const rows = parse(csv.body, { columns: true }) as Record<string, string>[];
+        t.same(
+          rows.map((r) => [r.id, Number(r.money), Number(r.activities), r.covered === 'true']),
+          recs.items.map((r: { id: string; money: { amount: number }; activities: number; covered: boolean }) => [r.id, r.money.amount, r.activities, r.covered]),
+        );
+      }
+      if (answers.length === 2) t.same(answers[1], answers[0], 'PGlite and PostgreSQL answer the same');
+    }),
+    { numRuns: RUNS, seed: Number(process.env.COVERAGE_PROPERTY_SEED ?? 20260101) },
+  );
+});
+
+t.test('adding a link never lowers a recommendation\'s reach', async (t) => {
+  const e = engines[0]!;
+  await fc.assert(
+    fc.asyncProperty(
+      datasetArb,
+      fc.record({ act: fc.nat(), rec: fc.nat(), weight: fc.integer({ min: 1, max: 100 }).map((w) => w / 100) }),
+      async (d, extra) => {
+        await load(e.database, d);
+        const l = { act: extra.act % d.acts.length, rec: extra.rec % d.recs, weight: extra.weight };
+        const before = await getJson(e.app, '/v1/coverage/recommendations?country=KE&limit=500');
+        if (!d.links.some((x) => x.act === l.act && x.rec === l.rec)) await addLink(e.database, 'extra', l);
+        const after = await getJson(e.app, '/v1/coverage/recommendations?country=KE&limit=500');
+        const reach = (items: { id: string; activities: number; donors: number; covered: boolean }[]) => new Map(items.map((i) => [i.id, i]));
+        const b = reach(before.items);
+        for (const [id, a] of reach(after.items)) {
+          const was = b.get(id)!;
+          if (a.activities < was.activities || a.donors < was.donors || (was.covered && !a.covered)) t.fail(`${id}: reach fell`);
+        }
+        const target = reach(after.items).get(recId(l.rec))!;
+        t.ok(target.covered, 'the newly linked recommendation is covered');
+      },
+    ),
+    { numRuns: Math.max(4, Math.round(RUNS / 2)), seed: 7 },
+  );
+});
