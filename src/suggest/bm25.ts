@@ -66,40 +66,32 @@ export class Bm25Index {
   }
 
   /**
-   * Scores every document sharing a term with the query. `onDoc` receives the document, its score normalised by the
-   * query's maximum (never by less than `minMax`, so that a two-word query matched by two common words stays
-   * modest) and the shared terms; documents sharing no informative term are never visited.
+   * Accumulates the BM25 score of every document sharing an informative term with the query into `acc`, the count
+   * of shared terms into `shared`, and lists the documents touched (each once) in `touched`. Returns the
+   * normaliser: the query's maximum (every term saturated), never less than `minMax`, so that a two-word query
+   * matched by two common words stays modest. Typed arrays, reused across queries: no allocation per document.
    */
-  search(
+  searchInto(
     query: Iterable<string>,
-    onDoc: (doc: number, score: number, shared: string[]) => void,
-    opts: { scratch?: Float64Array; minMax?: number } = {},
-  ) {
-    const scratch = opts.scratch;
+    out: { acc: Float64Array; shared: Uint16Array; touched: number[] },
+    minMax = 0,
+  ): { max: number; terms: string[] } {
     const terms = [...new Set(query)];
     let max = 0;
-    const weights = new Map<string, number>();
+    const used: string[] = [];
     for (const t of terms) {
       const w = this.idf(t);
       max += w * (this.k1 + 1);
-      if (this.informative(t) && this.postings.has(t)) weights.set(t, w);
-    }
-    if (!weights.size || max === 0) return;
-    max = Math.max(max, opts.minMax ?? 0);
-    const acc = scratch && scratch.length >= this.n ? scratch : new Float64Array(this.n);
-    const sharedBy = new Map<number, string[]>();
-    for (const [t, w] of weights) {
-      for (const p of this.postings.get(t)!) {
+      const list = this.postings.get(t);
+      if (!list || !this.informative(t)) continue;
+      used.push(t);
+      for (const p of list) {
         const norm = this.k1 * (1 - this.b + (this.b * this.lengths[p.doc]!) / this.avgdl);
-        acc[p.doc]! += (w * (p.tf * (this.k1 + 1))) / (p.tf + norm);
-        let s = sharedBy.get(p.doc);
-        if (!s) sharedBy.set(p.doc, (s = []));
-        s.push(t);
+        if (out.shared[p.doc] === 0 && out.acc[p.doc] === 0) out.touched.push(p.doc);
+        out.acc[p.doc]! += (w * (p.tf * (this.k1 + 1))) / (p.tf + norm);
+        out.shared[p.doc]!++;
       }
     }
-    for (const [doc, shared] of sharedBy) {
-      onDoc(doc, acc[doc]! / max, shared);
-      acc[doc] = 0;
-    }
+    return { max: Math.max(max, minMax), terms: used };
   }
 }

@@ -186,7 +186,8 @@ function prepareActivities(acts: EngineActivity[], cw: Crosswalk, methods: Set<M
         themes.set(hit.theme, list);
       }
     }
-    const scope = activityScope(a.narratives.map((n) => n.text).join('\n'));
+    // What the activity is: its titles and the opening of its descriptions, not a survey mentioned in passing.
+    const scope = activityScope(a.narratives.map((n) => (n.kind === 'title' ? n.text : n.text.slice(0, 200))).join('\n'));
     return { id: a.id, text, lang, tf: termFrequencies(tokens), sdg: sdgSide(a.sdgTargets, a.sdgGoals), themes, scope };
   });
 }
@@ -203,20 +204,6 @@ function prepareRecommendations(recs: EngineRecommendation[]): PreparedRecommend
 }
 
 // ------------------------------------------------------------------ scoring
-
-interface PartialPair {
-  sdg?: MethodEvidence;
-  sector?: MethodEvidence;
-  text?: MethodEvidence;
-}
-
-function combine(p: PartialPair, params: EngineParams): number {
-  let keep = 1;
-  if (p.sdg) keep *= 1 - params.weights['sdg-match'] * p.sdg.score;
-  if (p.sector) keep *= 1 - params.weights['sector-theme'] * p.sector.score;
-  if (p.text) keep *= 1 - params.weights.text * p.text.score;
-  return Math.max(0, Math.min(1, 1 - keep));
-}
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
 
@@ -247,87 +234,125 @@ export function suggest(
   const recDf = new Map<string, number>();
   for (const r of recs) for (const s of new Set(r.tokens.map((t) => t.stem))) recDf.set(s, (recDf.get(s) ?? 0) + 1);
   const index = methods.has('text') ? new Bm25Index(acts.map((a) => a.tf), {}, { df: recDf, n: recs.length }) : undefined;
-  const scratch = new Float64Array(acts.length);
+
+  // Which activities' text names each kind of State act (ratify, invite, report, legislate): computed once.
+  const cues = Object.fromEntries(
+    (Object.keys(KIND_CUES) as (keyof typeof KIND_CUES)[]).map((k) => [k, Uint8Array.from(acts, (a) => (KIND_CUES[k].test(a.text) ? 1 : 0))]),
+  ) as Record<keyof typeof KIND_CUES, Uint8Array>;
+  const themeScore = (h: SectorThemeHit) => (h.strength === 'direct' ? params.sectorDirect : params.sectorPartial);
 
   // Run alone, a method that cannot reach the floor (sector-theme tops out at sectorDirect) would store nothing:
   // the floor is then 90% of the best score the chosen methods can give together.
-  const reachable = combine(
-    {
-      sdg: methods.has('sdg-match') ? { score: 0.9, summary: '' } : undefined,
-      sector: methods.has('sector-theme') ? { score: params.sectorDirect, summary: '' } : undefined,
-      text: methods.has('text') ? { score: 1, summary: '' } : undefined,
-    },
-    params,
-  );
+  const best = { sdg: 0.9, sector: params.sectorDirect, text: 1 };
+  const reach = (p: { sdg?: number; sector?: number; text?: number }) =>
+    1 - (1 - params.weights['sdg-match'] * (p.sdg ?? 0)) * (1 - params.weights['sector-theme'] * (p.sector ?? 0)) * (1 - params.weights.text * (p.text ?? 0));
+  const reachable = reach({
+    sdg: methods.has('sdg-match') ? best.sdg : 0,
+    sector: methods.has('sector-theme') ? best.sector : 0,
+    text: methods.has('text') ? best.text : 0,
+  });
   const floor = Math.min(params.floor, 0.9 * reachable);
+  // When the sector-theme score alone cannot reach the floor, only pairs found by another method need it.
+  const sectorAloneCanPass = methods.has('sector-theme') && reach({ sector: best.sector }) >= floor;
+
+  const n = acts.length;
+  const acc = new Float64Array(n);
+  const sharedCount = new Uint16Array(n);
+  const sdgS = new Float64Array(n);
+  const touched: number[] = [];
+  const seen = new Uint8Array(n);
   const perActivity: ScoredPair[][] = acts.map(() => []);
   let pairsScored = 0;
+  const minMax = index ? params.minQueryTerms * 3 * (index.k1 + 1) : 0;
 
   for (const r of recs) {
-    const cands = new Map<number, PartialPair>();
-    const at = (i: number) => cands.get(i) ?? cands.set(i, {}).get(i)!;
-
+    touched.length = 0;
+    let textMax = 1;
+    let textTerms: string[] = [];
+    if (index && r.tokens.length) {
+      const res = index.searchInto(
+        r.tokens.map((t) => t.stem),
+        { acc, shared: sharedCount, touched },
+        minMax,
+      );
+      textMax = res.max;
+      textTerms = res.terms;
+    }
+    const candidates = touched.slice();
+    for (const i of candidates) seen[i] = 1;
+    const sdgMatches = new Map<number, ReturnType<typeof matchSdg>>();
     if (methods.has('sdg-match') && (r.sdg.targets.length || r.sdg.goals.length)) {
-      const seen = new Set<number>();
-      for (const t of r.sdg.targets) for (const i of byTarget.get(t) ?? []) seen.add(i);
-      for (const g of r.sdg.goals) for (const i of byGoal.get(g) ?? []) seen.add(i);
-      for (const i of seen) {
-        const m = matchSdg(acts[i]!.sdg, r.sdg);
-        const score = sdgScore(m);
-        if (score > 0) at(i).sdg = { score, summary: sdgEvidence(m), detail: m };
+      for (const list of [...r.sdg.targets.map((t) => byTarget.get(t)), ...r.sdg.goals.map((g) => byGoal.get(g))]) {
+        for (const i of list ?? []) {
+          if (sdgMatches.has(i)) continue;
+          const m = matchSdg(acts[i]!.sdg, r.sdg);
+          const score = sdgScore(m);
+          if (!score) continue;
+          sdgMatches.set(i, m);
+          sdgS[i] = score;
+          if (!seen[i]) (seen[i] = 1), candidates.push(i);
+        }
       }
     }
+    if (sectorAloneCanPass) {
+      for (const th of r.themes) for (const i of byTheme.get(th) ?? []) if (!seen[i]) (seen[i] = 1), candidates.push(i);
+    }
 
-    if (methods.has('sector-theme') && r.themes.length) {
-      const seen = new Set<number>();
-      for (const th of r.themes) for (const i of byTheme.get(th) ?? []) seen.add(i);
-      for (const i of seen) {
-        const hits = r.themes.flatMap((th) => acts[i]!.themes.get(th) ?? []);
-        if (!hits.length) continue;
-        const best = hits.reduce((x, y) => (y.strength === 'direct' && x.strength !== 'direct' ? y : x));
-        const score = best.strength === 'direct' ? params.sectorDirect : params.sectorPartial;
+    for (const i of candidates) {
+      const a = acts[i]!;
+      const shared = sharedCount[i]!;
+      const text = shared >= params.minSharedTerms ? Math.min(1, acc[i]! / textMax / params.textFull) : 0;
+      const bm25 = acc[i]! / textMax;
+      const sdg = sdgS[i]!;
+      acc[i] = 0;
+      sharedCount[i] = 0;
+      sdgS[i] = 0;
+      seen[i] = 0;
+      let sector = 0;
+      let hits: SectorThemeHit[] | undefined;
+      if (methods.has('sector-theme') && a.themes.size) {
+        for (const th of r.themes) {
+          for (const h of a.themes.get(th) ?? []) {
+            (hits ??= []).push(h);
+            sector = Math.max(sector, themeScore(h));
+          }
+        }
+      }
+      if (!text && !sdg && !sector) continue;
+      pairsScored++;
+      // "Ratify OP-CAT" is supported only by work on ratification, whatever the sectors and themes say.
+      if (r.kind !== 'other' && !cues[r.kind][i]) continue;
+      let score = reach({ sdg, sector, text });
+      if (a.scope.research) score *= params.researchFactor;
+      if (score < floor) continue;
+
+      // A pair worth storing: now write its evidence.
+      const evidence: ScoredPair['evidence'] = {};
+      const used: Method[] = [];
+      if (sdg) {
+        const m = sdgMatches.get(i)!;
+        evidence['sdg-match'] = { score: sdg, summary: sdgEvidence(m), detail: m };
+        used.push('sdg-match');
+      }
+      if (sector && hits) {
         const shown = [...new Map(hits.map((h) => [`${h.code}|${h.theme}`, h])).values()].slice(0, 4);
-        at(i).sector = {
-          score,
+        evidence['sector-theme'] = {
+          score: sector,
           summary: shown.map((h) => `DAC ${h.code} ↔ ${h.theme}`).join('; '),
           detail: shown.map((h) => ({ code: h.code, via: h.via, theme: h.theme, strength: h.strength, reason: h.reason })),
         };
+        used.push('sector-theme');
       }
-    }
-
-    if (index && r.tokens.length) {
-      index.search(
-        r.tokens.map((t) => t.stem),
-        (i, s, shared) => {
-          if (shared.length < params.minSharedTerms) return;
-          // s is already normalised by the query's maximum, floored at minQueryTerms terms of IDF 3.
-          const score = Math.min(1, s / params.textFull);
-          const terms = sharedPhrases(r.text, r.tokens, new Set(shared));
-          at(i).text = { score: round(score), summary: `shared terms: ${terms.join(', ')}`, detail: { bm25: round(s), terms } };
-        },
-        { scratch, minMax: params.minQueryTerms * 3 * (index.k1 + 1) },
-      );
-    }
-
-    for (const [i, p] of cands) {
-      pairsScored++;
-      const a = acts[i]!;
-      let note: string | undefined;
-      if (r.kind !== 'other' && !KIND_CUES[r.kind].test(a.text)) {
-        // "Ratify OP-CAT" is supported only by work on ratification, whatever the sectors and themes say.
-        continue;
-      } else if (r.kind !== 'other') note = `the recommendation asks the State to ${r.kind}; the activity's text speaks of it`;
-      let score = combine(p, params);
-      const scopeNotes: string[] = [];
-      if (a.scope.research) (score *= params.researchFactor), scopeNotes.push('research activity');
-      if (score < floor) continue;
-      if (scopeNotes.length) note = [note, `score lowered: ${scopeNotes.join(', ')}`].filter(Boolean).join('; ');
-      const evidence: ScoredPair['evidence'] = {};
-      const used: Method[] = [];
-      if (p.sdg) (evidence['sdg-match'] = p.sdg), used.push('sdg-match');
-      if (p.sector) (evidence['sector-theme'] = p.sector), used.push('sector-theme');
-      if (p.text) (evidence.text = p.text), used.push('text');
-      if (note) evidence.note = note;
+      if (text) {
+        const sharedTerms = new Set(textTerms.filter((t) => a.tf.has(t)));
+        const terms = sharedPhrases(r.text, r.tokens, sharedTerms);
+        evidence.text = { score: round(text), summary: `shared terms: ${terms.join(', ')}`, detail: { bm25: round(bm25), terms } };
+        used.push('text');
+      }
+      const notes: string[] = [];
+      if (r.kind !== 'other') notes.push(`the recommendation asks the State to ${r.kind}; the activity's text speaks of it`);
+      if (a.scope.research) notes.push('score lowered: research activity');
+      if (notes.length) evidence.note = notes.join('; ');
       perActivity[i]!.push({ activityId: a.id, recommendationId: r.id, score: round(score), methods: used, evidence });
     }
   }

@@ -295,7 +295,7 @@ async function lockOpen(tx: Db, id: string) {
   if (!row) throw notFound(`No suggestion with id "${id}".`);
   if (row.status !== 'open') {
     throw conflict(`Suggestion "${id}" was ${row.status} already${row.decidedBy ? ` by ${row.decidedBy}` : ''}.`, {
-      status: row.status,
+      suggestionStatus: row.status,
       linkId: row.linkId,
     });
   }

@@ -1,0 +1,83 @@
+/**
+ * Suggestion benchmark: quality on the judged sets (Kenya: tuned on; Uganda: held out) and speed.
+ *
+ *   npm run bench:suggestions                      quality (Kenya, Uganda) + Kenya run time, on PGlite
+ *   DATABASE_URL=postgres://… npm run bench:suggestions -- --scale
+ *                                                  the same on PostgreSQL, plus a run over 3,000 recommendations
+ *                                                  × 20,000 activities (SCALE_RECS / SCALE_ACTS to change)
+ */
+import { loadCountry, runSuggestions } from '../src/modules/suggestions/suggestions.queries.js';
+import { baselineTfidf } from '../src/suggest/baseline.js';
+import { METHODS, suggest, type Method, type ScoredPair } from '../src/suggest/engine.js';
+import { generateSuggestScale } from './generate-suggest-scale.js';
+import { freshDatabase, peakRssMb } from './lib.js';
+import { evaluate, type Evaluation } from './suggestions.eval.js';
+import { JUDGED_COUNTRIES, loadSample, readJudgements, type JudgedCountry } from './suggestions.lib.js';
+
+const scale = process.argv.includes('--scale');
+const engine = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+const f2 = (x: number) => x.toFixed(2);
+
+function row(country: string, system: string, e: Evaluation, judged: number, relevant: number) {
+  return `| ${country} | ${system} | ${e.suggested} | ${f2(e.judgedShare)}${e.judgedShare < 0.5 ? ' ⚠' : ''} | ${f2(e.precision)} | ${f2(e.recall)} | ${f2(e.f1)} | ${f2(e.precisionAt1)} | ${f2(e.silentWhenNothing)} | ${judged} / ${relevant} |`;
+}
+
+const { database, drop } = await freshDatabase();
+try {
+  const countries = Object.keys(JUDGED_COUNTRIES) as JudgedCountry[];
+  await loadSample(database, countries);
+
+  console.log(`\n### Quality (${new Date().toISOString().slice(0, 10)})\n`);
+  console.log('| country | system | suggested | judged share | precision | recall | F1 | P@1 | silent when nothing | judged / relevant pairs |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const f1s: Record<string, { combined: number; baseline: number }> = {};
+  for (const c of countries) {
+    const J = readJudgements(c);
+    const { activities, recommendations } = await loadCountry(database.db, c);
+    const label = `${JUDGED_COUNTRIES[c]}${c === 'KE' ? ' (tuned)' : ' (held out)'}`;
+    const rel = J.filter((j) => j.relevant).length;
+    const systems: [string, ScoredPair[]][] = [
+      ...METHODS.map((m) => [`${m} alone`, suggest(activities, recommendations, { methods: [m as Method] }).pairs] as [string, ScoredPair[]]),
+      ['**combined**', suggest(activities, recommendations).pairs],
+      ['baseline (TF-IDF, top 10)', baselineTfidf(activities, recommendations, 10)],
+    ];
+    for (const [name, pairs] of systems) {
+      const e = evaluate(pairs, J);
+      console.log(row(label, name, e, J.length, rel));
+      if (name === '**combined**') f1s[c] = { combined: e.f1, baseline: 0, ...f1s[c] };
+      if (name.startsWith('baseline')) f1s[c] = { ...f1s[c]!, baseline: e.f1 };
+    }
+  }
+  console.log('');
+  for (const c of countries) {
+    const x = f1s[c]!;
+    console.log(`${JUDGED_COUNTRIES[c]}: combined F1 − baseline F1 = ${f2(x.combined - x.baseline)}`);
+  }
+
+  console.log(`\n### Speed (${engine})\n`);
+  console.log('| run | recommendations | activities | pairs considered | pairs scored | stored | load s | score s | store s | total s | peak RSS MB |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const speed = async (label: string, country: string, recs: number, acts: number) => {
+    const r = await runSuggestions(database.db, { country, actor: 'bench' });
+    console.log(
+      `| ${label} | ${recs} | ${acts} | ${r.pairsConsidered} | ${r.pairsScored} | ${r.suggestionsStored} | ${r.timings.loadSeconds} | ${r.timings.scoreSeconds} | ${r.timings.storeSeconds} | ${r.seconds} | ${peakRssMb()} |`,
+    );
+    return r;
+  };
+  for (const c of countries) {
+    const d = await loadCountry(database.db, c);
+    await speed(`${JUDGED_COUNTRIES[c]} (first run)`, c, d.recommendations.length, d.activities.length);
+    await speed(`${JUDGED_COUNTRIES[c]} (re-run, replaces open)`, c, d.recommendations.length, d.activities.length);
+  }
+  if (scale) {
+    const recs = Number(process.env.SCALE_RECS ?? 3000);
+    const acts = Number(process.env.SCALE_ACTS ?? 20000);
+    const t0 = performance.now();
+    await generateSuggestScale(database.db, { country: 'ZZ', recommendations: recs, activities: acts });
+    console.error(`generated ${recs} recommendations and ${acts} activities in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    await speed('scale (generated)', 'ZZ', recs, acts);
+    await speed('scale (re-run)', 'ZZ', recs, acts);
+  }
+} finally {
+  await drop();
+}
