@@ -170,6 +170,7 @@ CREATE TABLE "recommendation_sources" (
 	"source_ref" text NOT NULL,
 	"import_run_id" text,
 	"content_hash" text NOT NULL,
+	"themes" text[] DEFAULT '{}'::text[] NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "recommendation_sources_importer_source_ref_pk" PRIMARY KEY("importer","source_ref")
@@ -196,6 +197,8 @@ CREATE TABLE "recommendations" (
 	"paragraph" text,
 	"annotation_type" text,
 	"published_on" date,
+	"regions" text[] DEFAULT '{}'::text[] NOT NULL,
+	"document_id" text,
 	"content_hash" text NOT NULL,
 	"import_run_id" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -391,6 +394,10 @@ CREATE INDEX "recommendations_themes_index" ON "recommendations" USING gin ("the
 CREATE INDEX "recommendations_recommending_states_index" ON "recommendations" USING gin ("recommending_states");--> statement-breakpoint
 CREATE INDEX "recommendations_sdg_targets_index" ON "recommendations" USING gin ("sdg_targets");--> statement-breakpoint
 CREATE INDEX "recommendations_affected_persons_index" ON "recommendations" USING gin ("affected_persons");--> statement-breakpoint
+CREATE INDEX "recommendations_sdg_goals_index" ON "recommendations" USING gin ("sdg_goals");--> statement-breakpoint
+CREATE INDEX "recommendations_document_symbol_index" ON "recommendations" USING btree ("document_symbol");--> statement-breakpoint
+CREATE INDEX "recommendations_annotation_type_index" ON "recommendations" USING btree ("annotation_type");--> statement-breakpoint
+CREATE INDEX "recommendations_published_on_index" ON "recommendations" USING btree ("published_on");--> statement-breakpoint
 CREATE INDEX "recommendations_search_index" ON "recommendations" USING gin ("search");--> statement-breakpoint
 CREATE INDEX "transactions_recipient_country_index" ON "transactions" USING btree ("recipient_country");--> statement-breakpoint
 CREATE INDEX "transactions_type_date_index" ON "transactions" USING btree ("type","date");--> statement-breakpoint

@@ -128,6 +128,9 @@ export const recommendations = pgTable(
     paragraph: text(),
     annotationType: text(),
     publishedOn: date({ mode: 'string' }),
+    /** UHRI: the regions of the countries concerned, and the document's id in OHCHR's document system. */
+    regions: text().array().notNull().default(sql`'{}'::text[]`),
+    documentId: text(),
     contentHash: text().notNull(),
     importRunId: text().references(() => importRuns.id),
     createdAt: createdAt(),
@@ -145,6 +148,10 @@ export const recommendations = pgTable(
     index().using('gin', t.recommendingStates),
     index().using('gin', t.sdgTargets),
     index().using('gin', t.affectedPersons),
+    index().using('gin', t.sdgGoals),
+    index().on(t.documentSymbol),
+    index().on(t.annotationType),
+    index().on(t.publishedOn),
     index().using('gin', t.search),
   ],
 );
@@ -160,6 +167,8 @@ export const recommendationSources = pgTable(
     sourceRef: text().notNull(),
     importRunId: text().references(() => importRuns.id),
     contentHash: text().notNull(),
+    /** The themes this source gave; a recommendation merged from several sources carries their union. */
+    themes: text().array().notNull().default(sql`'{}'::text[]`),
     createdAt: createdAt(),
     updatedAt: createdAt(),
   },

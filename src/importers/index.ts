@@ -4,9 +4,10 @@ import type { Readable } from 'node:stream';
 import type { Db } from '../db/client.js';
 import { iatiImporter } from './iati.importer.js';
 import { runImport, type Importer, type ImportMode, type RunReport } from './run.js';
+import { uhriImporter, type UhriFormat } from './uhri.importer.js';
 import { uprInfoImporter, type UprInfoOptions } from './upr-info.importer.js';
 
-export const IMPORT_KINDS = ['upr-info', 'iati'] as const;
+export const IMPORT_KINDS = ['upr-info', 'iati', 'uhri'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
 export interface FileImportOptions {
@@ -16,6 +17,8 @@ export interface FileImportOptions {
   maxBytes?: number;
   /** upr-info: the file's encoding (utf-8, macroman, windows-1252); detected when absent. */
   encoding?: UprInfoOptions['encoding'];
+  /** uhri: the declared format (json or xlsx); told from the file's first bytes when absent. */
+  format?: UhriFormat;
   onProgress?: (read: number) => void;
 }
 
@@ -25,6 +28,8 @@ export function importerFor(kind: ImportKind, opts: FileImportOptions): Importer
       return uprInfoImporter({ encoding: opts.encoding }) as Importer<unknown>;
     case 'iati':
       return iatiImporter() as Importer<unknown>;
+    case 'uhri':
+      return uhriImporter({ format: opts.format }) as Importer<unknown>;
   }
 }
 
@@ -42,7 +47,7 @@ export async function importStream(
     actor: opts.actor,
     maxBytes: opts.maxBytes,
     onProgress: opts.onProgress,
-    extra: opts.encoding ? { encoding: opts.encoding } : {},
+    extra: { ...(opts.encoding ? { encoding: opts.encoding } : {}), ...(opts.format ? { format: opts.format } : {}) },
   });
 }
 

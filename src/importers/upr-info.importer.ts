@@ -10,10 +10,11 @@
 import { createHash } from 'node:crypto';
 import { pipeline, Readable } from 'node:stream';
 import { parse as parseCsv, CsvError } from 'csv-parse';
-import { inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { recommendations } from '../db/schema.js';
+import { recommendations, recommendationSources } from '../db/schema.js';
 import { bundledCountryResolver, type CountryResolver } from './reference.importer.js';
+import { findUprTwins, mergedThemesSql } from './uhri/merge.js';
 import { FatalImportError, type ImportContext, type Importer, type Outcome, type Parsed, type Problem } from './run.js';
 
 export const UPR_ENCODINGS = ['utf-8', 'macroman', 'windows-1252'] as const;
@@ -366,18 +367,45 @@ export function uprInfoImporter(opts: UprInfoOptions = {}): Importer<UprRecord> 
       const records = batch.map((p) => p.record!);
       const fresh = records.filter((r) => r.duplicateOfLine === undefined);
       if (!fresh.length) return records.map(() => 'unchanged');
+      // What this importer wrote before, and where (a recommendation merged with UHRI's keeps its first id).
       const stored = new Map(
         (
           await tx
-            .select({ id: recommendations.id, contentHash: recommendations.contentHash })
-            .from(recommendations)
-            .where(inArray(recommendations.id, fresh.map((r) => r.id)))
-        ).map((s) => [s.id, s.contentHash]),
+            .select({ ref: recommendationSources.sourceRef, id: recommendationSources.recommendationId, contentHash: recommendationSources.contentHash })
+            .from(recommendationSources)
+            .where(and(eq(recommendationSources.importer, IMPORTER), inArray(recommendationSources.sourceRef, fresh.map((r) => r.id))))
+        ).map((s) => [s.ref, s]),
       );
+      const unseen = fresh.filter((r) => !stored.has(r.id));
+      if (unseen.length) {
+        // Rows written before sources carried the hash of this importer are found by id; the rest may be
+        // UHRI's twins of a recommendation (see uhri/merge.ts).
+        const legacy = await tx
+          .select({ id: recommendations.id, contentHash: recommendations.contentHash })
+          .from(recommendations)
+          .where(inArray(recommendations.id, unseen.map((r) => r.id)));
+        for (const l of legacy) stored.set(l.id, { ref: l.id, id: l.id, contentHash: l.contentHash });
+      }
+      const seek = unseen.filter((r) => !stored.has(r.id) && r.recommendingStates.length);
+      const twins = await findUprTwins(
+        tx,
+        seek.map((r) => ({ country: r.country, session: r.session, recommendingStates: r.recommendingStates, text: r.text })),
+        IMPORTER,
+      );
+      const twinOf = new Map(seek.map((r, i) => [r.id, twins[i]]));
+      const target = new Map<string, string>();
       const outcomes = records.map((r): Outcome => {
         if (r.duplicateOfLine !== undefined) return 'unchanged';
-        const h = stored.get(r.id);
-        return h === undefined ? 'inserted' : h === r.contentHash ? 'unchanged' : 'updated';
+        const s = stored.get(r.id);
+        if (s) {
+          target.set(r.id, s.id);
+          return s.contentHash === r.contentHash ? 'unchanged' : 'updated';
+        }
+        const twin = twinOf.get(r.id);
+        target.set(r.id, twin ?? r.id);
+        if (!twin) return 'inserted';
+        ctx.count('matched');
+        return 'updated';
       });
       const changed = records.filter((_, i) => outcomes[i] === 'inserted' || outcomes[i] === 'updated');
       // One parameter per statement (the batch as JSON, unpacked by the server): much faster than
@@ -385,7 +413,7 @@ export function uprInfoImporter(opts: UprInfoOptions = {}): Importer<UprRecord> 
       if (changed.length) {
         const rows = JSON.stringify(
           changed.map((r) => ({
-            id: r.id,
+            id: target.get(r.id),
             country: r.country,
             mechanism: r.mechanism,
             body: r.body,
@@ -412,20 +440,22 @@ export function uprInfoImporter(opts: UprInfoOptions = {}): Importer<UprRecord> 
             country = excluded.country, mechanism = excluded.mechanism, body = excluded.body,
             session = excluded.session, cycle = excluded.cycle, response = excluded.response,
             action_category = excluded.action_category, recommending_states = excluded.recommending_states,
-            recommending_state_names = excluded.recommending_state_names, themes = excluded.themes,
+            recommending_state_names = excluded.recommending_state_names,
+            themes = ${mergedThemesSql(sql`excluded.id`, IMPORTER, sql`excluded.themes`)},
             text = excluded.text, content_hash = excluded.content_hash, import_run_id = excluded.import_run_id,
             updated_at = now()`);
       }
       // The source row of every record (also of unchanged ones, in case it is missing); a no-op when current.
-      const sources = JSON.stringify(fresh.map((r) => ({ id: r.id, content_hash: r.contentHash })));
+      const sources = JSON.stringify(fresh.map((r) => ({ id: target.get(r.id), ref: r.id, content_hash: r.contentHash, themes: r.themes })));
       await tx.execute(sql`
-        insert into recommendation_sources (recommendation_id, importer, source_ref, import_run_id, content_hash)
-        select id, ${IMPORTER}, id, ${ctx.runId}, content_hash
-        from jsonb_to_recordset(${sources}::jsonb) as x(id text, content_hash text)
+        insert into recommendation_sources (recommendation_id, importer, source_ref, import_run_id, content_hash, themes)
+        select id, ${IMPORTER}, ref, ${ctx.runId}, content_hash, themes
+        from jsonb_to_recordset(${sources}::jsonb) as x(id text, ref text, content_hash text, themes text[])
         on conflict (importer, source_ref) do update set
           recommendation_id = excluded.recommendation_id, import_run_id = excluded.import_run_id,
-          content_hash = excluded.content_hash, updated_at = now()
-        where recommendation_sources.content_hash <> excluded.content_hash`);
+          content_hash = excluded.content_hash, themes = excluded.themes, updated_at = now()
+        where recommendation_sources.content_hash <> excluded.content_hash
+           or recommendation_sources.themes is distinct from excluded.themes`);
       return outcomes;
     },
   };

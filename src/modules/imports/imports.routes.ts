@@ -18,9 +18,11 @@ import {
   UprInfoImportQuery,
 } from './imports.schemas.js';
 
+const XLSX_MEDIA = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const MEDIA: Record<ImportKind, string[]> = {
   'upr-info': ['text/csv', 'application/csv'],
   iati: ['application/xml', 'text/xml'],
+  uhri: ['application/json', XLSX_MEDIA],
 };
 
 function mediaType(req: FastifyRequest) {
@@ -53,8 +55,13 @@ const routes = (config: Config): FastifyPluginAsyncZod =>
       (_req, payload, done) => done(null, payload),
     );
 
-    const importRoute = (kind: ImportKind, query: typeof ImportQuery | typeof UprInfoImportQuery, summary: string) =>
-      app.post(
+    const importRoute = (
+      scope: typeof app,
+      kind: ImportKind,
+      query: typeof ImportQuery | typeof UprInfoImportQuery,
+      summary: string,
+    ) =>
+      scope.post(
         `/imports/${kind}`,
         {
           config: { role: 'admin' },
@@ -78,6 +85,7 @@ const routes = (config: Config): FastifyPluginAsyncZod =>
             mode: q.mode,
             dryRun: q.dryRun,
             encoding: q.encoding,
+            format: kind === 'uhri' ? (mediaType(req) === XLSX_MEDIA ? 'xlsx' : 'json') : undefined,
             actor: req.principal?.name ?? null,
             maxBytes: config.IMPORT_MAX_BYTES,
           });
@@ -96,8 +104,19 @@ const routes = (config: Config): FastifyPluginAsyncZod =>
         },
       );
 
-    importRoute('upr-info', UprInfoImportQuery, 'Import a UPR Info recommendations CSV (text/csv).');
-    importRoute('iati', ImportQuery, 'Import an IATI activity XML file, versions 2.01–2.03 (application/xml).');
+    importRoute(app, 'upr-info', UprInfoImportQuery, 'Import a UPR Info recommendations CSV (text/csv).');
+    importRoute(app, 'iati', ImportQuery, 'Import an IATI activity XML file, versions 2.01–2.03 (application/xml).');
+    // UHRI uploads JSON: in a scope of its own, so that its JSON body is streamed rather than parsed by Fastify.
+    await app.register(async (uhri) => {
+      uhri.removeContentTypeParser('application/json');
+      uhri.addContentTypeParser(MEDIA.uhri, (_req, payload, done) => done(null, payload));
+      importRoute(
+        uhri,
+        'uhri',
+        ImportQuery,
+        'Import an OHCHR Universal Human Rights Index export: the JSON array (application/json) or the XLSX sheet.',
+      );
+    });
 
     app.get(
       '/imports',

@@ -1,4 +1,4 @@
-import { and, arrayContains, asc, count, desc, eq, getTableColumns, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, count, desc, eq, getTableColumns, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { recommendations, recommendationSources } from '../../db/schema.js';
 import { decodeCursor, paginate } from '../../lib/cursor.js';
@@ -12,6 +12,13 @@ export interface RecommendationFilters {
   response?: string;
   theme?: string;
   recommendingState?: string;
+  affectedPerson?: string;
+  /** A goal ("16") or a target ("16.3"). */
+  sdg?: string;
+  documentSymbol?: string;
+  annotationType?: string;
+  publishedFrom?: string;
+  publishedTo?: string;
   q?: string;
 }
 
@@ -27,6 +34,12 @@ export function recommendationWhere(f: RecommendationFilters): SQL | undefined {
     f.response ? eq(r.response, f.response) : undefined,
     f.theme ? arrayContains(r.themes, [f.theme]) : undefined,
     f.recommendingState ? arrayContains(r.recommendingStates, [f.recommendingState]) : undefined,
+    f.affectedPerson ? arrayContains(r.affectedPersons, [f.affectedPerson]) : undefined,
+    f.sdg ? arrayContains(f.sdg.includes('.') ? r.sdgTargets : r.sdgGoals, [f.sdg]) : undefined,
+    f.documentSymbol ? eq(r.documentSymbol, f.documentSymbol) : undefined,
+    f.annotationType ? eq(r.annotationType, f.annotationType) : undefined,
+    f.publishedFrom ? gte(r.publishedOn, f.publishedFrom) : undefined,
+    f.publishedTo ? lte(r.publishedOn, f.publishedTo) : undefined,
     f.q ? sql`${r.search} @@ websearch_to_tsquery('english', ${f.q})` : undefined,
   ];
   return and(...conds.filter(Boolean));
@@ -74,7 +87,10 @@ async function withSources(db: Db, rows: Row[]) {
       paragraph: r.paragraph,
       annotationType: r.annotationType,
       publishedOn: r.publishedOn,
+      regions: r.regions,
+      documentId: r.documentId,
       text: r.text,
+      textHtml: r.textHtml,
       source: sources[0] ?? null,
       sources,
     };

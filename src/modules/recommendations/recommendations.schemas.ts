@@ -18,6 +18,17 @@ export const RecommendationListQuery = z.object({
   response: z.enum(RESPONSES).optional().describe("The State's response."),
   theme: z.string().min(1).max(200).optional().describe('A theme / issue, exactly as listed (e.g. "Women\'s rights").'),
   recommendingState: alpha2.optional().describe('UPR: the recommending State (alpha-2).'),
+  affectedPerson: z.string().min(1).max(200).optional().describe('UHRI: an affected persons group, exactly as listed (e.g. "Children").'),
+  sdg: z
+    .string()
+    .regex(/^(?:[1-9]|1[0-7])(?:\.(?:\d{1,2}|[a-cA-C]))?$/, 'an SDG goal ("16") or target ("16.3", "4.a")')
+    .transform((s) => s.toLowerCase())
+    .optional()
+    .describe('An SDG goal ("16") or target ("16.3", "4.a"); UHRI tags recommendations at target level.'),
+  documentSymbol: z.string().min(1).max(200).optional().describe('UN document symbol, e.g. CRC/C/KEN/CO/3-5 or A/HRC/15/8.'),
+  annotationType: z.string().min(1).max(200).optional().describe('UHRI annotation type, e.g. "Recommendations" or "Concerns/Observations".'),
+  publishedFrom: z.iso.date().optional().describe('Published on or after this date (YYYY-MM-DD).'),
+  publishedTo: z.iso.date().optional().describe('Published on or before this date (YYYY-MM-DD).'),
   q: z.string().min(1).max(500).optional().describe('Full-text search on the text (websearch syntax: words, "phrases", -exclusions, or).'),
   ...PageQuery,
 });
@@ -50,7 +61,10 @@ export const Recommendation = z
     paragraph: z.string().nullable(),
     annotationType: z.string().nullable(),
     publishedOn: z.string().nullable(),
-    text: z.string(),
+    regions: z.array(z.string()).describe('UHRI: the regions of the countries concerned.'),
+    documentId: z.string().nullable().describe("UHRI: the document's id in OHCHR's document system."),
+    text: z.string().describe('Plain text (HTML removed, paragraph number in `paragraph`), for search and display.'),
+    textHtml: z.string().nullable().describe('UHRI: the text as published, in HTML.'),
     source: SourceRef.nullable().describe('The most recent source record.'),
     sources: z.array(SourceRef).describe('Every source record merged into this recommendation.'),
   })
