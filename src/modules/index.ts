@@ -20,6 +20,7 @@ export async function registerModules(app: FastifyInstance, config: Config) {
       await v1.register(importsRoutes(config));
       await v1.register(exchangeRatesRoutes);
       await v1.register(import('./obligations/obligations.routes.js'));
+      await v1.register(import('./links/links.routes.js'));
       await v1.register(import('./coverage/coverage.routes.js'));
       await v1.register(import('./facets/facets.routes.js'));
     },

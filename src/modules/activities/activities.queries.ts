@@ -13,6 +13,7 @@ import {
   transactions,
 } from '../../db/schema.js';
 import { decodeCursor, isoTimestamp, paginate } from '../../lib/cursor.js';
+import { liveLinks } from '../links/links.queries.js';
 
 export interface ActivityFilters {
   country?: string[];
@@ -238,5 +239,6 @@ export async function getActivity(db: Db, id: string) {
     })),
     totals: totals.map((t) => ({ type: t.type, currency: t.currency, value: Number(t.value), count: Number(t.count) })),
     source: { importRunId: a.importRunId, dataset: a.dataset, iatiVersion: a.iatiVersion },
+    links: await liveLinks(db, { activityId: id }),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { booleanQuery, multi, PageQuery, pageOf } from '../../lib/schemas.js';
+import { LinkSummary } from '../links/links.schemas.js';
 
 const alpha2 = z
   .string()
@@ -122,6 +123,7 @@ export const Activity = z
       .array(z.object({ type: z.string(), currency: z.string().nullable(), value: Money, count: z.number().int() }))
       .describe('Transactions summed per type and currency (no conversion).'),
     source: z.object({ importRunId: z.string().nullable(), dataset: z.string().nullable(), iatiVersion: z.string().nullable() }),
+    links: z.array(LinkSummary).describe('The live links of this activity to recommendations, oldest first.'),
   })
   .meta({ id: 'Activity' });
 

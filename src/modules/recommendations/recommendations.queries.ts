@@ -2,6 +2,7 @@ import { and, arrayContains, asc, count, desc, eq, getTableColumns, gt, gte, inA
 import type { Db } from '../../db/client.js';
 import { recommendations, recommendationSources } from '../../db/schema.js';
 import { decodeCursor, paginate } from '../../lib/cursor.js';
+import { liveLinks } from '../links/links.queries.js';
 
 export interface RecommendationFilters {
   country?: string[];
@@ -114,5 +115,5 @@ export async function listRecommendations(db: Db, f: RecommendationFilters, page
 export async function getRecommendation(db: Db, id: string) {
   const rows = await db.select(columns).from(recommendations).where(eq(recommendations.id, id)).limit(1);
   const [item] = await withSources(db, rows);
-  return item;
+  return item && { ...item, links: await liveLinks(db, { recommendationId: id }) };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { multi, PageQuery, pageOf } from '../../lib/schemas.js';
+import { LinkSummary } from '../links/links.schemas.js';
 
 export const MECHANISMS = ['UPR', 'TB', 'SP'] as const;
 export const RESPONSES = ['supported', 'noted', 'supported_in_part'] as const;
@@ -67,6 +68,10 @@ export const Recommendation = z
     textHtml: z.string().nullable().describe('UHRI: the text as published, in HTML.'),
     source: SourceRef.nullable().describe('The most recent source record.'),
     sources: z.array(SourceRef).describe('Every source record merged into this recommendation.'),
+    links: z
+      .array(LinkSummary)
+      .optional()
+      .describe('The live links of activities to this recommendation, oldest first; only in GET /v1/recommendations/{id}.'),
   })
   .meta({ id: 'Recommendation' });
 
