@@ -362,4 +362,5 @@ export const apiKeys = pgTable(
 // Tables of later capabilities live in src/db/schema/<area>.ts and are re-exported here.
 export * from './schema/obligations.js';
 export * from './schema/rates.js';
+export * from './schema/links.js';
 export * from './schema/coverage.js';

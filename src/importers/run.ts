@@ -106,8 +106,11 @@ const MAX_STORED_PROBLEMS = 50_000;
 export function meter(maxBytes = Number.POSITIVE_INFINITY) {
   const hash = createHash('sha256');
   let bytes = 0;
+  let digest: string | undefined;
   const stream = new Transform({
     transform(chunk: Buffer, _enc, cb) {
+      // After the digest is taken (the importer stopped early), late bytes are neither hashed nor passed on.
+      if (digest !== undefined) return cb();
       bytes += chunk.length;
       if (bytes > maxBytes) {
         cb(payloadTooLarge(`The file exceeds the import size limit of ${maxBytes} bytes.`));
@@ -122,7 +125,8 @@ export function meter(maxBytes = Number.POSITIVE_INFINITY) {
     get bytes() {
       return bytes;
     },
-    digest: () => hash.digest('hex'),
+    /** The SHA-256 of the bytes read so far; taking it ends the metering. */
+    digest: () => (digest ??= hash.digest('hex')),
   };
 }
 
@@ -267,6 +271,10 @@ export async function runImport<R>(db: Db, importer: Importer<R>, input: Readabl
 
   const finishedAt = new Date().toISOString();
   const sha256 = m.digest();
+  // Stop reading whatever the importer left unread (a refused file): nothing more is needed from it.
+  input.unpipe(m.stream);
+  m.stream.destroy();
+  if (!input.readableEnded) input.resume();
   await db.transaction(async (tx) => {
     await tx
       .update(importRuns)

@@ -50,8 +50,10 @@ export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
 
 /** Maps a PostgreSQL error (SQLSTATE) to a domain error, PostgREST-style; undefined when it is a real fault. */
 export function fromDatabaseError(err: unknown): AppError | undefined {
-  const e = err as { code?: unknown; message?: string };
-  const code = typeof e?.code === 'string' ? e.code : undefined;
+  // drizzle wraps the driver's error (DrizzleQueryError): the SQLSTATE is on its cause.
+  const e = err as { code?: unknown; cause?: { code?: unknown } };
+  const raw = typeof e?.code === 'string' ? e.code : e?.cause?.code;
+  const code = typeof raw === 'string' ? raw : undefined;
   if (!code) return undefined;
   if (code === '23505') return conflict('The resource already exists.');
   if (code === '23503') return conflict('The request refers to a resource that does not exist or is still referenced.');

@@ -7,3 +7,6 @@ $$;
 --> statement-breakpoint
 CREATE TRIGGER link_history_no_update_delete BEFORE UPDATE OR DELETE ON link_history
   FOR EACH ROW EXECUTE FUNCTION link_history_immutable();
+--> statement-breakpoint
+CREATE TRIGGER link_history_no_truncate BEFORE TRUNCATE ON link_history
+  FOR EACH STATEMENT EXECUTE FUNCTION link_history_immutable();
