@@ -33,8 +33,8 @@ export function activityWhere(f: ActivityFilters): SQL | undefined {
       ? undefined
       : f.sector.length === 5
         ? arrayContains(a.sectorCodes, [f.sector])
-        : // A 3-digit group: every 5-digit code of the group, so the GIN index still serves.
-          sql`${a.sectorCodes} && array(select ${codelistItems.code} from ${codelistItems} where ${codelistItems.list} = 'Sector' and ${codelistItems.code} like ${f.sector + '%'})`;
+        : // A 3-digit group: any code of the group, including codes the publisher used that the codelist lacks.
+          sql`exists (select 1 from unnest(${a.sectorCodes}) as c where c like ${f.sector + '%'})`;
   const sdg =
     f.sdg === undefined ? undefined : f.sdg.includes('.') ? arrayContains(a.sdgTargets, [f.sdg]) : arrayContains(a.sdgGoals, [f.sdg]);
   const conds: (SQL | undefined)[] = [
