@@ -26,6 +26,21 @@ t.test('recommendations: filters, search, pagination, errors', async (t) => {
   t.equal((await get('/v1/recommendations?country=KE&country=UG&country=NP')).json().total, 166 + 182 + 193);
   t.equal((await get('/v1/recommendations?cycle=2&country=BD')).json().total, 232, 'Bangladesh session 16 is cycle 2');
 
+  // Obligations: the instrument filter selects exactly the recommendations whose obligations name it.
+  for (const instrument of ['CAT', 'CEDAW', 'CRC', 'ICESCR']) {
+    const expectedIds = ke.items
+      .filter((r: { obligations: { instrument: string }[] }) => r.obligations.some((o) => o.instrument === instrument))
+      .map((r: { id: string }) => r.id)
+      .sort();
+    const filtered = (await get(`/v1/recommendations?country=KE&instrument=${instrument}&limit=500`)).json();
+    t.ok(expectedIds.length > 0, `some Kenyan recommendations speak to ${instrument}`);
+    t.same(filtered.items.map((r: { id: string }) => r.id).sort(), expectedIds, `instrument=${instrument}`);
+  }
+  const torture = ke.items.filter((r: { themes: string[] }) => r.themes.includes('Torture and other CID treatment'));
+  t.ok(torture.every((r: { obligations: { instrument: string }[] }) => r.obligations.some((o) => o.instrument === 'CAT')),
+    'torture recommendations reach the CAT through the crosswalk');
+  t.equal((await get('/v1/recommendations?instrument=NOPE')).statusCode, 400);
+
   // Full-text search finds exactly the rows whose text has the phrase.
   const expected = ke.items
     .filter((r: { text: string }) => /genital\s+mutilation/i.test(r.text))
@@ -56,7 +71,9 @@ t.test('recommendations: filters, search, pagination, errors', async (t) => {
   const one = ke.items[0];
   const res = await get(`/v1/recommendations/${one.id}`);
   t.equal(res.statusCode, 200);
-  t.same(res.json(), one);
+  const { links, ...detail } = res.json();
+  t.same(detail, one, 'the detail is the list item plus its live links');
+  t.same(links, [], 'no links yet');
   t.equal(one.source.importer, 'upr-info');
   t.type(one.source.importRunId, 'string');
 
@@ -78,4 +95,12 @@ t.test('recommendations: filters, search, pagination, errors', async (t) => {
     t.equal(body.status, 400);
     t.ok(body.errors.some((e: { path: string }) => e.path.startsWith(param)), `${url} names ${param}`);
   }
+});
+
+t.test('the instrument codes of the API are those of data/reference/instruments.csv', async (t) => {
+  const { readFileSync } = await import('node:fs');
+  const { fromRoot } = await import('../../src/lib/paths.js');
+  const { INSTRUMENT_CODES } = await import('../../src/modules/obligations/obligations.schemas.js');
+  const codes = readFileSync(fromRoot('data/reference/instruments.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);
+  t.same([...INSTRUMENT_CODES].sort(), codes.sort());
 });

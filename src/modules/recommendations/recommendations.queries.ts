@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import { recommendations, recommendationSources } from '../../db/schema.js';
 import { decodeCursor, paginate } from '../../lib/cursor.js';
 import { liveLinks } from '../links/links.queries.js';
+import { instrumentFilterSql, obligationsForRecommendations } from '../obligations/obligations.queries.js';
 
 export interface RecommendationFilters {
   country?: string[];
@@ -13,6 +14,7 @@ export interface RecommendationFilters {
   response?: string;
   theme?: string;
   recommendingState?: string;
+  instrument?: string;
   affectedPerson?: string;
   /** A goal ("16") or a target ("16.3"). */
   sdg?: string;
@@ -35,6 +37,7 @@ export function recommendationWhere(f: RecommendationFilters): SQL | undefined {
     f.response ? eq(r.response, f.response) : undefined,
     f.theme ? arrayContains(r.themes, [f.theme]) : undefined,
     f.recommendingState ? arrayContains(r.recommendingStates, [f.recommendingState]) : undefined,
+    f.instrument ? instrumentFilterSql(f.instrument) : undefined,
     f.affectedPerson ? arrayContains(r.affectedPersons, [f.affectedPerson]) : undefined,
     f.sdg ? arrayContains(f.sdg.includes('.') ? r.sdgTargets : r.sdgGoals, [f.sdg]) : undefined,
     f.documentSymbol ? eq(r.documentSymbol, f.documentSymbol) : undefined,
@@ -67,6 +70,7 @@ async function withSources(db: Db, rows: Row[]) {
     list.push({ importer: s.importer, importRunId: s.importRunId });
     byId.set(s.recommendationId, list);
   }
+  const obligations = await obligationsForRecommendations(db, rows);
   return rows.map((r) => {
     const sources = byId.get(r.id) ?? [];
     return {
@@ -94,6 +98,7 @@ async function withSources(db: Db, rows: Row[]) {
       textHtml: r.textHtml,
       source: sources[0] ?? null,
       sources,
+      obligations: obligations.get(r.id) ?? [],
     };
   });
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { multi, PageQuery, pageOf } from '../../lib/schemas.js';
 import { LinkSummary } from '../links/links.schemas.js';
+import { InstrumentCode, RecommendationObligation } from '../obligations/obligations.schemas.js';
 
 export const MECHANISMS = ['UPR', 'TB', 'SP'] as const;
 export const RESPONSES = ['supported', 'noted', 'supported_in_part'] as const;
@@ -19,6 +20,9 @@ export const RecommendationListQuery = z.object({
   response: z.enum(RESPONSES).optional().describe("The State's response."),
   theme: z.string().min(1).max(200).optional().describe('A theme / issue, exactly as listed (e.g. "Women\'s rights").'),
   recommendingState: alpha2.optional().describe('UPR: the recommending State (alpha-2).'),
+  instrument: InstrumentCode.optional().describe(
+    'Recommendations that speak to this instrument: Treaty Body recommendations of its body, and UPR/SP recommendations whose themes the crosswalk maps to it.',
+  ),
   affectedPerson: z.string().min(1).max(200).optional().describe('UHRI: an affected persons group, exactly as listed (e.g. "Children").'),
   sdg: z
     .string()
@@ -68,6 +72,9 @@ export const Recommendation = z
     textHtml: z.string().nullable().describe('UHRI: the text as published, in HTML.'),
     source: SourceRef.nullable().describe('The most recent source record.'),
     sources: z.array(SourceRef).describe('Every source record merged into this recommendation.'),
+    obligations: z
+      .array(RecommendationObligation)
+      .describe('Treaties (and articles) the recommendation speaks to: its own treaty for Treaty Bodies, through the theme crosswalk otherwise.'),
     links: z
       .array(LinkSummary)
       .optional()
