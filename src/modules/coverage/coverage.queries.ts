@@ -428,9 +428,19 @@ async function aggregate(db: Db, p: CoverageParams, dims: Dimension[]) {
           select ${lead(selU)} u.currency, sum(u.amount) as amount
           from keyed join attru u on u.recommendation_id = keyed.id
           group by ${sql.join([...dims.map((_d, i) => sql`${sql.raw(String(i + 1))}`), sql.raw(String(dims.length + 1))], sql`, `)}) u), '[]'::json),
+      'totals', (select json_build_object('recs', (select count(*) from rec), 'covered', count(distinct recommendation_id),
+          'activities', count(distinct activity_id), 'donors', count(distinct donor), 'money', coalesce(sum(money), 0)) from attrm),
+      'totalUnc', coalesce((select json_agg(u) from (select currency, sum(amount) as amount from attru group by currency) u), '[]'::json),
       ${provenanceSql(p)}
     ) as answer`;
-  const [row] = await queryRows<{ answer: { figs: FigRow[]; recs: FigRow[]; unc: (Record<string, string | null> & { currency: string; amount: string })[] } & RawProvenance }>(db, query);
+  type Answer = {
+    figs: FigRow[];
+    recs: FigRow[];
+    unc: (Record<string, string | null> & { currency: string; amount: string })[];
+    totals: FigRow;
+    totalUnc: { currency: string; amount: string }[];
+  } & RawProvenance;
+  const [row] = await queryRows<{ answer: Answer }>(db, query);
   const a = row!.answer;
   const keyOf = (r: Record<string, unknown>, idx: number[]) => JSON.stringify(idx.map((i) => r[`k${i}`] ?? null));
   const allIdx = dims.map((_d, i) => i);
@@ -455,18 +465,27 @@ async function aggregate(db: Db, p: CoverageParams, dims: Dimension[]) {
     };
   };
   const cells = a.figs.map((r) => ({ keys: allIdx.map((i) => (r as unknown as Record<string, string | null>)[`k${i}`] ?? null), figures: figures(r) }));
-  return { cells, raw: a };
+  const t = a.totals;
+  const totalRecs2 = Number(t.recs);
+  const totals: Figures = {
+    recommendations: totalRecs2,
+    covered: Number(t.covered),
+    coverageRatio: totalRecs2 ? Number(t.covered) / totalRecs2 : 0,
+    activities: Number(t.activities),
+    donors: Number(t.donors),
+    money: { amount: cents(t.money), currency: p.currency },
+    unconverted: unconvertedOf(a.totalUnc),
+  };
+  return { cells, totals, raw: a };
 }
-
-const EMPTY: Omit<Figures, 'money'> = { recommendations: 0, covered: 0, coverageRatio: 0, activities: 0, donors: 0, unconverted: [] };
 
 /** GET /v1/coverage: totals, and groups when asked. */
 export async function coverageSummary(db: Db, p: CoverageParams & { groupBy?: Dimension }, dataVersion: string) {
-  const total = await aggregate(db, p, []);
-  const totals = total.cells[0]?.figures ?? { ...EMPTY, money: { amount: 0, currency: p.currency } };
+  // One statement: the totals come with the groups.
+  const g = await aggregate(db, p, p.groupBy ? [p.groupBy] : []);
+  const totals = g.totals;
   let groups: (Figures & { key: string | null; label: string })[] | undefined;
   if (p.groupBy) {
-    const g = await aggregate(db, p, [p.groupBy]);
     const labels = await labelsOf(db, p.groupBy, g.cells.map((c) => c.keys[0]!));
     groups = g.cells
       .map((c) => ({ key: c.keys[0]!, label: labels.get(c.keys[0]!)!, ...c.figures }))
@@ -476,7 +495,7 @@ export async function coverageSummary(db: Db, p: CoverageParams & { groupBy?: Di
     totals,
     groupBy: p.groupBy ?? null,
     ...(groups ? { groups } : {}),
-    provenance: provenance(p, total.raw, { country: p.country }, dataVersion),
+    provenance: provenance(p, g.raw, { country: p.country }, dataVersion),
   };
 }
 
