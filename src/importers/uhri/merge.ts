@@ -109,13 +109,15 @@ export async function findUprTwins(tx: Db, keys: TwinKey[], importer: string): P
 }
 
 /**
- * The themes of recommendation `id` once `importer`'s themes are `own`: the union of the other sources' themes
- * and its own, in first-seen order (the other sources first).
+ * The themes of recommendation `id` once `importer`'s themes are `own`: the union of every source's themes, in
+ * the order of the sources' importer names and then of each source's own order, so that the result does not
+ * depend on which source came first.
  */
 export function mergedThemesSql(id: SQL, importer: string, own: SQL): SQL {
-  return sql`array(select t from unnest(
-      coalesce((select array_agg(st order by s.created_at, s.importer, so)
-                from recommendation_sources s, unnest(s.themes) with ordinality as u(st, so)
-                where s.recommendation_id = ${id} and s.importer <> ${importer}), '{}'::text[]) || ${own}
-    ) with ordinality as m(t, o) group by t order by min(o))`;
+  return sql`array(select t from (
+      select s.importer as imp, st as t, so from recommendation_sources s, unnest(s.themes) with ordinality as u(st, so)
+      where s.recommendation_id = ${id} and s.importer <> ${importer}
+      union all
+      select ${importer}::text, ot, oo from unnest(${own}::text[]) with ordinality as v(ot, oo)
+    ) x group by t order by min(imp || ':' || lpad(so::text, 6, '0')))`;
 }
