@@ -106,7 +106,10 @@ const pgArray = (xs: string[]) => `{${xs.map((x) => JSON.stringify(x)).join(',')
 
 async function load(database: Database, d: Dataset) {
   const db = database.db;
-  await db.execute(sql`truncate links, link_history, suggestions, transactions, activity_recipient_countries, activity_recipient_regions, activities, recommendations cascade`);
+  // DELETE, not TRUNCATE: link_history refuses truncation (it stays empty here: links are inserted directly).
+  for (const table of ['links', 'suggestions', 'transactions', 'activity_recipient_countries', 'activity_recipient_regions', 'activities', 'recommendations']) {
+    await db.execute(sql.raw(`delete from ${table}`));
+  }
   for (let i = 0; i < d.recs; i++) {
     await db.execute(sql`insert into recommendations (id, country, mechanism, body, response, themes, text, content_hash)
       values (${recId(i)}, 'KE', 'UPR', 'UPR', ${i % 2 ? 'noted' : 'supported'}, ${pgArray(i % 3 ? ["Women's rights"] : ["Women's rights", 'Justice'])}::text[], ${`Recommendation ${i}`}, ${`h${i}`})`);
