@@ -21,6 +21,7 @@ export async function registerModules(app: FastifyInstance, config: Config) {
       await v1.register(exchangeRatesRoutes);
       await v1.register(import('./obligations/obligations.routes.js'));
       await v1.register(import('./links/links.routes.js'));
+      await v1.register(import('./suggestions/suggestions.routes.js'));
       await v1.register(import('./coverage/coverage.routes.js'));
       await v1.register(import('./facets/facets.routes.js'));
     },

@@ -1,5 +1,5 @@
 import { Bm25Index } from './bm25.js';
-import { matchSdg, sdgEvidence, sdgScore, sdgSide, type SdgSide } from './sdg.js';
+import { matchSdg, sdgEvidence, sdgSide, type SdgSide } from './sdg.js';
 import { loadCrosswalk, themesOf, type Crosswalk, type SectorThemeHit } from './sector-theme.js';
 import { detectLang, sharedPhrases, termFrequencies, tokenise, type Lang, type Token } from './text.js';
 
@@ -38,6 +38,8 @@ export interface EngineParams {
   textFull: number;
   /** The text method needs at least this many distinct shared terms ("sharing a word is not enough"). */
   minSharedTerms: number;
+  /** Terms found in more than this share of the country's activities are not text evidence (COVID-19 framing, "health"). */
+  maxDf: number;
   /** The text score's denominator is at least this many saturated terms of IDF 3, so short queries do not score high on two words. */
   minQueryTerms: number;
   /** Score multiplier for activities whose own text says they are research (guideline rule 4). */
@@ -54,6 +56,7 @@ export const DEFAULT_PARAMS: EngineParams = {
   maxPerActivity: 5,
   textFull: 0.4,
   minSharedTerms: 2,
+  maxDf: 0.4,
   minQueryTerms: 6,
   researchFactor: 0.5,
   sectorDirect: 0.4,
@@ -80,7 +83,7 @@ export interface EngineResult {
   pairs: ScoredPair[];
   /** Activities × recommendations: every pair in scope. */
   pairsConsidered: number;
-  /** Pairs that at least one method gave a score above zero. */
+  /** Pairs scored in full: those that some method could lift to the floor. */
   pairsScored: number;
 }
 
@@ -207,6 +210,27 @@ function prepareRecommendations(recs: EngineRecommendation[]): PreparedRecommend
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
 
+/** A pair kept for an activity, before its evidence is written. */
+interface Kept {
+  rec: number;
+  score: number;
+  sdg: number;
+  sector: number;
+  text: number;
+  bm25: number;
+}
+
+/** Keeps the k best pairs of an activity: append while there is room, else replace the worst if this one beats it. */
+function keepBest(list: Kept[], k: Kept, max: number) {
+  if (list.length < max) {
+    list.push(k);
+    return;
+  }
+  let worst = 0;
+  for (let j = 1; j < list.length; j++) if (list[j]!.score < list[worst]!.score) worst = j;
+  if (k.score > list[worst]!.score) list[worst] = k;
+}
+
 /**
  * Scores one country's pairs. Candidate pairs come from three inverted indexes (SDG target/goal → activities,
  * theme → activities, term → activities), so that pairs no method can score are never visited.
@@ -233,7 +257,7 @@ export function suggest(
   });
   const recDf = new Map<string, number>();
   for (const r of recs) for (const s of new Set(r.tokens.map((t) => t.stem))) recDf.set(s, (recDf.get(s) ?? 0) + 1);
-  const index = methods.has('text') ? new Bm25Index(acts.map((a) => a.tf), {}, { df: recDf, n: recs.length }) : undefined;
+  const index = methods.has('text') ? new Bm25Index(acts.map((a) => a.tf), { maxDf: params.maxDf }, { df: recDf, n: recs.length }) : undefined;
 
   // Which activities' text names each kind of State act (ratify, invite, report, legislate): computed once.
   const cues = Object.fromEntries(
@@ -244,123 +268,147 @@ export function suggest(
   // Run alone, a method that cannot reach the floor (sector-theme tops out at sectorDirect) would store nothing:
   // the floor is then 90% of the best score the chosen methods can give together.
   const best = { sdg: 0.9, sector: params.sectorDirect, text: 1 };
-  const reach = (p: { sdg?: number; sector?: number; text?: number }) =>
-    1 - (1 - params.weights['sdg-match'] * (p.sdg ?? 0)) * (1 - params.weights['sector-theme'] * (p.sector ?? 0)) * (1 - params.weights.text * (p.text ?? 0));
-  const reachable = reach({
-    sdg: methods.has('sdg-match') ? best.sdg : 0,
-    sector: methods.has('sector-theme') ? best.sector : 0,
-    text: methods.has('text') ? best.text : 0,
-  });
+  const [wSdg, wSector, wText] = [params.weights['sdg-match'], params.weights['sector-theme'], params.weights.text];
+  const reach = (sdg: number, sector: number, text: number) => 1 - (1 - wSdg * sdg) * (1 - wSector * sector) * (1 - wText * text);
+  const reachable = reach(
+    methods.has('sdg-match') ? best.sdg : 0,
+    methods.has('sector-theme') ? best.sector : 0,
+    methods.has('text') ? best.text : 0,
+  );
   const floor = Math.min(params.floor, 0.9 * reachable);
   // When the sector-theme score alone cannot reach the floor, only pairs found by another method need it.
-  const sectorAloneCanPass = methods.has('sector-theme') && reach({ sector: best.sector }) >= floor;
+  const sectorAloneCanPass = methods.has('sector-theme') && reach(0, best.sector, 0) >= floor;
 
   const n = acts.length;
   const acc = new Float64Array(n);
   const sharedCount = new Uint16Array(n);
-  const sdgS = new Float64Array(n);
+  const sdgTargets = new Uint16Array(n);
+  const sdgGoalHit = new Uint8Array(n);
+  const useSdg = methods.has('sdg-match');
+  const useSector = methods.has('sector-theme');
+  const bestSector = useSector ? best.sector : 0;
+  // Per theme, each activity's best crosswalk score; per activity, the research factor: typed arrays for the hot loop.
+  const themeArrays = new Map<string, Float64Array>();
+  if (useSector) {
+    acts.forEach((a, i) => {
+      for (const [th, hits] of a.themes) {
+        let arr = themeArrays.get(th);
+        if (!arr) themeArrays.set(th, (arr = new Float64Array(n)));
+        for (const h of hits) arr[i] = Math.max(arr[i]!, themeScore(h));
+      }
+    });
+  }
+  const researchFactor = Float64Array.from(acts, (a) => (a.scope.research ? params.researchFactor : 1));
   const touched: number[] = [];
   const seen = new Uint8Array(n);
-  const perActivity: ScoredPair[][] = acts.map(() => []);
+  const top: Kept[][] = acts.map(() => []);
   let pairsScored = 0;
   const minMax = index ? params.minQueryTerms * 3 * (index.k1 + 1) : 0;
 
-  for (const r of recs) {
+  recs.forEach((r, ri) => {
     touched.length = 0;
     let textMax = 1;
-    let textTerms: string[] = [];
     if (index && r.tokens.length) {
-      const res = index.searchInto(
+      textMax = index.searchInto(
         r.tokens.map((t) => t.stem),
         { acc, shared: sharedCount, touched },
         minMax,
-      );
-      textMax = res.max;
-      textTerms = res.terms;
+      ).max;
     }
     const candidates = touched.slice();
     for (const i of candidates) seen[i] = 1;
-    const sdgMatches = new Map<number, ReturnType<typeof matchSdg>>();
-    if (methods.has('sdg-match') && (r.sdg.targets.length || r.sdg.goals.length)) {
-      for (const list of [...r.sdg.targets.map((t) => byTarget.get(t)), ...r.sdg.goals.map((g) => byGoal.get(g))]) {
-        for (const i of list ?? []) {
-          if (sdgMatches.has(i)) continue;
-          const m = matchSdg(acts[i]!.sdg, r.sdg);
-          const score = sdgScore(m);
-          if (!score) continue;
-          sdgMatches.set(i, m);
-          sdgS[i] = score;
-          if (!seen[i]) (seen[i] = 1), candidates.push(i);
+    const addCandidate = (i: number) => {
+      if (seen[i]) return;
+      seen[i] = 1;
+      candidates.push(i);
+    };
+    if (useSdg && (r.sdg.targets.length || r.sdg.goals.length)) {
+      // Scored without building match objects (the evidence is rebuilt for the pairs kept): shared targets
+      // first, then goals that no shared target explains. Same scores as sdgScore(matchSdg(…)).
+      for (const t of r.sdg.targets) {
+        for (const i of byTarget.get(t) ?? []) {
+          sdgTargets[i]!++;
+          addCandidate(i);
+        }
+      }
+      for (const g of r.sdg.goals) {
+        for (const i of byGoal.get(g) ?? []) {
+          if (sdgTargets[i]) continue;
+          sdgGoalHit[i] = 1;
+          addCandidate(i);
         }
       }
     }
     if (sectorAloneCanPass) {
-      for (const th of r.themes) for (const i of byTheme.get(th) ?? []) if (!seen[i]) (seen[i] = 1), candidates.push(i);
+      for (const th of r.themes) for (const i of byTheme.get(th) ?? []) addCandidate(i);
     }
 
+    const sectorArrays = useSector ? r.themes.map((th) => themeArrays.get(th)).filter((x) => x !== undefined) : [];
+    const kindCue = r.kind !== 'other' ? cues[r.kind] : undefined;
+    const minShared = params.minSharedTerms;
+    const textScale = 1 / textMax / params.textFull;
     for (const i of candidates) {
-      const a = acts[i]!;
       const shared = sharedCount[i]!;
-      const text = shared >= params.minSharedTerms ? Math.min(1, acc[i]! / textMax / params.textFull) : 0;
       const bm25 = acc[i]! / textMax;
-      const sdg = sdgS[i]!;
+      const text = shared >= minShared ? Math.min(1, acc[i]! * textScale) : 0;
+      const nt = sdgTargets[i]!;
+      const sdg = nt >= 2 ? 0.9 : nt === 1 ? 0.8 : sdgGoalHit[i] ? 0.25 : 0;
       acc[i] = 0;
       sharedCount[i] = 0;
-      sdgS[i] = 0;
+      sdgTargets[i] = 0;
+      sdgGoalHit[i] = 0;
       seen[i] = 0;
+      // Cheap exits first: most candidates share a word or two and nothing else.
+      if (text === 0 && sdg === 0 && !sectorAloneCanPass) continue;
+      const factor = researchFactor[i]!;
+      if (reach(sdg, bestSector, text) * factor < floor) continue;
       let sector = 0;
-      let hits: SectorThemeHit[] | undefined;
-      if (methods.has('sector-theme') && a.themes.size) {
-        for (const th of r.themes) {
-          for (const h of a.themes.get(th) ?? []) {
-            (hits ??= []).push(h);
-            sector = Math.max(sector, themeScore(h));
-          }
-        }
-      }
-      if (!text && !sdg && !sector) continue;
+      for (const arr of sectorArrays) if (arr[i]! > sector) sector = arr[i]!;
       pairsScored++;
       // "Ratify OP-CAT" is supported only by work on ratification, whatever the sectors and themes say.
-      if (r.kind !== 'other' && !cues[r.kind][i]) continue;
-      let score = reach({ sdg, sector, text });
-      if (a.scope.research) score *= params.researchFactor;
+      if (kindCue && !kindCue[i]) continue;
+      const score = reach(sdg, sector, text) * factor;
       if (score < floor) continue;
+      keepBest(top[i]!, { rec: ri, score: round(score), sdg, sector, text, bm25 }, params.maxPerActivity);
+    }
+  });
 
-      // A pair worth storing: now write its evidence.
+  // Evidence is written only for the pairs kept (best few per activity): most pairs above the floor are not.
+  const pairs: ScoredPair[] = [];
+  top.forEach((list, i) => {
+    const a = acts[i]!;
+    list.sort((x, y) => y.score - x.score || (recs[x.rec]!.id < recs[y.rec]!.id ? -1 : 1));
+    for (const k of list) {
+      const r = recs[k.rec]!;
       const evidence: ScoredPair['evidence'] = {};
       const used: Method[] = [];
-      if (sdg) {
-        const m = sdgMatches.get(i)!;
-        evidence['sdg-match'] = { score: sdg, summary: sdgEvidence(m), detail: m };
+      if (k.sdg) {
+        const m = matchSdg(a.sdg, r.sdg);
+        evidence['sdg-match'] = { score: k.sdg, summary: sdgEvidence(m), detail: m };
         used.push('sdg-match');
       }
-      if (sector && hits) {
+      if (k.sector) {
+        const hits = r.themes.flatMap((th) => a.themes.get(th) ?? []);
         const shown = [...new Map(hits.map((h) => [`${h.code}|${h.theme}`, h])).values()].slice(0, 4);
         evidence['sector-theme'] = {
-          score: sector,
+          score: k.sector,
           summary: shown.map((h) => `DAC ${h.code} ↔ ${h.theme}`).join('; '),
           detail: shown.map((h) => ({ code: h.code, via: h.via, theme: h.theme, strength: h.strength, reason: h.reason })),
         };
         used.push('sector-theme');
       }
-      if (text) {
-        const sharedTerms = new Set(textTerms.filter((t) => a.tf.has(t)));
+      if (k.text) {
+        const sharedTerms = new Set(r.tokens.map((t) => t.stem).filter((t) => a.tf.has(t) && index!.informative(t)));
         const terms = sharedPhrases(r.text, r.tokens, sharedTerms);
-        evidence.text = { score: round(text), summary: `shared terms: ${terms.join(', ')}`, detail: { bm25: round(bm25), terms } };
+        evidence.text = { score: round(k.text), summary: `shared terms: ${terms.join(', ')}`, detail: { bm25: round(k.bm25), terms } };
         used.push('text');
       }
       const notes: string[] = [];
       if (r.kind !== 'other') notes.push(`the recommendation asks the State to ${r.kind}; the activity's text speaks of it`);
       if (a.scope.research) notes.push('score lowered: research activity');
       if (notes.length) evidence.note = notes.join('; ');
-      perActivity[i]!.push({ activityId: a.id, recommendationId: r.id, score: round(score), methods: used, evidence });
+      pairs.push({ activityId: a.id, recommendationId: r.id, score: k.score, methods: used, evidence });
     }
-  }
-
-  const pairs: ScoredPair[] = [];
-  for (const list of perActivity) {
-    list.sort((x, y) => y.score - x.score || (x.recommendationId < y.recommendationId ? -1 : 1));
-    pairs.push(...list.slice(0, params.maxPerActivity));
-  }
+  });
   return { pairs, pairsConsidered: acts.length * recs.length, pairsScored };
 }

@@ -36,7 +36,7 @@ export const SuggestionRunReport = z
     methods: z.array(MethodName).describe('The methods that ran.'),
     includeRejected: z.boolean().describe('Whether rejected pairs could come back.'),
     pairsConsidered: z.number().int().describe('Activities × recommendations of the country: every pair in scope.'),
-    pairsScored: z.number().int().describe('Pairs that at least one method gave a score (the others share nothing).'),
+    pairsScored: z.number().int().describe('Pairs scored in full: those some method could lift to the floor (the others share nothing or too little).'),
     suggestionsStored: z.number().int().describe('Open suggestions stored: above the floor, best few per activity, not rejected, not already linked.'),
     openReplaced: z.number().int().describe("The country's open suggestions of earlier runs, replaced by this run's."),
     seconds: z.number().describe('Wall time of the run.'),
