@@ -387,9 +387,12 @@ CREATE UNIQUE INDEX "api_keys_prefix_index" ON "api_keys" USING btree ("prefix")
 CREATE INDEX "import_runs_kind_started_at_index" ON "import_runs" USING btree ("kind","started_at");--> statement-breakpoint
 CREATE INDEX "recommendation_sources_recommendation_id_index" ON "recommendation_sources" USING btree ("recommendation_id");--> statement-breakpoint
 CREATE INDEX "recommendations_country_id_index" ON "recommendations" USING btree ("country","id");--> statement-breakpoint
+CREATE INDEX "recommendations_country_session_index" ON "recommendations" USING btree ("country","session");--> statement-breakpoint
 CREATE INDEX "recommendations_mechanism_index" ON "recommendations" USING btree ("mechanism");--> statement-breakpoint
 CREATE INDEX "recommendations_body_index" ON "recommendations" USING btree ("body");--> statement-breakpoint
 CREATE INDEX "recommendations_session_index" ON "recommendations" USING btree ("session");--> statement-breakpoint
+CREATE INDEX "recommendations_cycle_index" ON "recommendations" USING btree ("cycle");--> statement-breakpoint
+CREATE INDEX "recommendations_response_index" ON "recommendations" USING btree ("response");--> statement-breakpoint
 CREATE INDEX "recommendations_themes_index" ON "recommendations" USING gin ("themes");--> statement-breakpoint
 CREATE INDEX "recommendations_recommending_states_index" ON "recommendations" USING gin ("recommending_states");--> statement-breakpoint
 CREATE INDEX "recommendations_sdg_targets_index" ON "recommendations" USING gin ("sdg_targets");--> statement-breakpoint

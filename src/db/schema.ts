@@ -141,9 +141,12 @@ export const recommendations = pgTable(
   },
   (t) => [
     index().on(t.country, t.id),
+    index().on(t.country, t.session),
     index().on(t.mechanism),
     index().on(t.body),
     index().on(t.session),
+    index().on(t.cycle),
+    index().on(t.response),
     index().using('gin', t.themes),
     index().using('gin', t.recommendingStates),
     index().using('gin', t.sdgTargets),

@@ -68,6 +68,13 @@ const sameStates = (a: string[], b: string[]) => a.length === b.length && [...a]
 export async function findUprTwins(tx: Db, keys: TwinKey[], importer: string): Promise<(string | undefined)[]> {
   const out: (string | undefined)[] = keys.map(() => undefined);
   if (!keys.length) return out;
+  // No source of another importer at all (the usual first load): nothing to match. Two range scans of the key.
+  const [others] = await queryRows<{ any: boolean }>(
+    tx,
+    sql`select exists (select 1 from recommendation_sources where importer < ${importer})
+            or exists (select 1 from recommendation_sources where importer > ${importer}) as any`,
+  );
+  if (!others?.any) return out;
   const pairs = [...new Set(keys.map((k) => `${k.country}|${k.session}`))].map((p) => {
     const [country, session] = p.split('|');
     return { country, session: Number(session) };
