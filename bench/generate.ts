@@ -225,7 +225,7 @@ export async function generate(opts: { scale: Scale; seed: number; url: string; 
   );
 
   // Secondary indexes off during the load; rebuilt from their own definitions after it.
-  const tables = ['recommendations', 'activities', 'activity_recipient_countries', 'transactions', 'links', 'suggestions'];
+  const tables = ['recommendations', 'activities', 'activity_recipient_countries', 'transactions', 'links', 'suggestions', 'coverage_tx_shares'];
   const idx = (
     await pool.query<{ indexname: string; indexdef: string }>(
       `select i.indexname, i.indexdef from pg_indexes i
@@ -331,9 +331,21 @@ export async function generate(opts: { scale: Scale; seed: number; url: string; 
   await Promise.all([lc.end(), sc.end()]);
   lap(`${lc.rows} links, ${sc.rows} suggestions`);
 
-  for (const i of idx) await pool.query(i.indexdef);
-  lap(`rebuilt ${idx.length} indexes`);
-  await pool.query(`analyze`);
+  // coverage_tx_shares is derived from transactions and recipient countries / regions; its triggers were off
+  // during COPY, so compute it in one pass (the same function the triggers and a backfill use), in country order.
+  const c = await pool.connect();
+  try {
+    await c.query(`set work_mem = '256MB'`);
+    await c.query(`set maintenance_work_mem = '512MB'`);
+    await c.query(`select coverage_shares_rebuild()`);
+    lap('computed coverage_tx_shares');
+    for (const i of idx) await c.query(i.indexdef);
+    lap(`rebuilt ${idx.length} indexes`);
+  } finally {
+    c.release();
+  }
+  // Index-only scans of the coverage indexes need the visibility map.
+  await pool.query(`vacuum analyze`);
   // The load is an input change like any import (triggers were off during COPY).
   await pool.query(`update coverage_inputs set version = version + 1, changed_at = now()`);
   await pool.query(`insert into coverage_inputs (source, version) values ('bench-generate', 1) on conflict (source) do update set version = coverage_inputs.version + 1`);

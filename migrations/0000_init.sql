@@ -351,6 +351,18 @@ CREATE TABLE "coverage_inputs" (
 	"changed_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "coverage_tx_shares" (
+	"activity_id" text NOT NULL,
+	"position" integer NOT NULL,
+	"country" text NOT NULL,
+	"type" text NOT NULL,
+	"date" date,
+	"year" integer,
+	"currency" text NOT NULL,
+	"amount" numeric NOT NULL,
+	CONSTRAINT "coverage_tx_shares_activity_id_position_country_pk" PRIMARY KEY("activity_id","position","country")
+);
+--> statement-breakpoint
 ALTER TABLE "activities" ADD CONSTRAINT "activities_import_run_id_import_runs_id_fk" FOREIGN KEY ("import_run_id") REFERENCES "public"."import_runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "activity_participating_orgs" ADD CONSTRAINT "activity_participating_orgs_activity_id_activities_iati_identifier_fk" FOREIGN KEY ("activity_id") REFERENCES "public"."activities"("iati_identifier") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "activity_policy_markers" ADD CONSTRAINT "activity_policy_markers_activity_id_activities_iati_identifier_fk" FOREIGN KEY ("activity_id") REFERENCES "public"."activities"("iati_identifier") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

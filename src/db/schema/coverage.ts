@@ -1,4 +1,4 @@
-import { bigint, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, date, integer, numeric, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * The coverage engine's data version: one counter per kind of input (activities, transactions, links,
@@ -14,3 +14,33 @@ export const coverageInputs = pgTable('coverage_inputs', {
   version: bigint({ mode: 'number' }).notNull().default(0),
   changedAt: timestamp({ withTimezone: true, mode: 'string' }).notNull().defaultNow(),
 });
+
+/**
+ * Each transaction of a coverage basis (types 2, 3, 4) split over the countries it counts in: one row per
+ * (transaction, country) with the transaction's value × the country's share (1 when the transaction names
+ * its recipient country; otherwise the activity's rescaled percentage, docs/coverage.md "The method" 1),
+ * in the transaction's own currency and with the year its rate is taken from. Derived data only: written
+ * by statement-level triggers on transactions and recipient countries / regions
+ * (src/db/custom/coverage-shares.sql) in the writer's own transaction, so it can never lag the inputs;
+ * `select coverage_shares_rebuild()` recomputes it all (bench/generate.ts after its COPY load).
+ * Rates are applied at query time, so rate loads never touch it; link weights likewise.
+ * The covering index `coverage_tx_shares_country` (custom SQL: it has INCLUDE columns) makes a country's money
+ * one index range read.
+ */
+export const coverageTxShares = pgTable(
+  'coverage_tx_shares',
+  {
+    activityId: text().notNull(),
+    position: integer().notNull(),
+    country: text().notNull(),
+    type: text().notNull(),
+    date: date({ mode: 'string' }),
+    /** Year of the value date, else of the transaction date: the year of the rate. */
+    year: integer(),
+    /** The transaction's currency, 'XXX' when it has none. */
+    currency: text().notNull(),
+    /** value × share, exact (unconstrained numeric). */
+    amount: numeric({ mode: 'string' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.activityId, t.position, t.country] })],
+);

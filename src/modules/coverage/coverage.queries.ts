@@ -147,13 +147,11 @@ function pipeline(p: CoverageParams, scope: Scope): SQL {
       from recommendations where recommendations.country = ${C} and ${recFilter(p)}
     ),`;
   }
-  const onlyC = scope.kind === 'donor' ? sql`true` : sql`g.code = ${scope.country}`;
-  const txCountry = scope.kind === 'donor' ? sql`true` : sql`coalesce(t.recipient_country, sh.country) = ${scope.country}`;
   const period = sql.join(
     [
-      sql`t.type in (${sql.join(types.map((x) => sql`${x}`), sql`, `)})`,
-      p.from ? sql`t.date >= ${p.from}::date` : undefined,
-      p.to ? sql`t.date <= ${p.to}::date` : undefined,
+      sql`s.type in (${sql.join(types.map((x) => sql`${x}`), sql`, `)})`,
+      p.from ? sql`s.date >= ${p.from}::date` : undefined,
+      p.to ? sql`s.date <= ${p.to}::date` : undefined,
     ].filter((x): x is SQL => x !== undefined),
     sql` and `,
   );
@@ -162,31 +160,10 @@ function pipeline(p: CoverageParams, scope: Scope): SQL {
 
   return sql`with
     ${head}
-    geo as (
-      select c.activity_id, c.code, c.percentage as p, true as is_country from activity_recipient_countries c where c.activity_id in (select id from act0)
-      union all
-      select r.activity_id, r.code, r.percentage, false from activity_recipient_regions r where r.activity_id in (select id from act0)
-    ),
-    gs as (
-      select activity_id, count(*) as n, coalesce(sum(p), 0) as s, count(*) - count(p) as m,
-        case when count(*) > count(p) then greatest(100 - coalesce(sum(p), 0), 0) / (count(*) - count(p)) else 0 end as rem
-      from geo group by activity_id
-    ),
-    share as (
-      select g.activity_id, g.code as country,
-        case when gs.s + gs.m * gs.rem > 0 then sum(coalesce(g.p, gs.rem)) / (gs.s + gs.m * gs.rem) else count(*)::numeric / gs.n end as share
-      from geo g join gs using (activity_id)
-      where g.is_country and ${onlyC}
-      group by g.activity_id, g.code, gs.s, gs.m, gs.rem, gs.n
-    ),
     tx as (
-      select t.activity_id, coalesce(t.recipient_country, sh.country) as country, coalesce(t.currency, ${NO_CURRENCY}) as currency,
-        extract(year from coalesce(t.value_date, t.date))::int as year,
-        t.value * (case when t.recipient_country is not null then 1 else sh.share end) as amount
-      from transactions t
-      left join share sh on t.recipient_country is null and sh.activity_id = t.activity_id
-      where t.activity_id in (select id from act0) and ${period}
-        and (t.recipient_country is not null or sh.share is not null) and ${txCountry}
+      select s.activity_id, s.country, s.currency, s.year, s.amount
+      from coverage_tx_shares s
+      where ${scope.kind === 'donor' ? sql`true` : sql`s.country = ${scope.country}`} and s.activity_id in (select id from act0) and ${period}
     ),
     conv as (select activity_id, country, currency, year, sum(amount) as amount from tx group by 1, 2, 3, 4),
     convd as materialized (
@@ -393,7 +370,6 @@ export interface Figures {
  * of its keys (a recommendation with two themes is in both theme groups).
  */
 async function aggregate(db: Db, p: CoverageParams, dims: Dimension[]) {
-  const recDims = dims.filter((d): d is Exclude<Dimension, 'donor'> => d !== 'donor');
   const donorAt = dims.indexOf('donor');
   const col = (i: number) => sql.raw(`k${i}`);
   // Key column of dimension i in `keyed` (rec dims) or in the link facts (donor).
