@@ -132,6 +132,14 @@ export function meter(maxBytes = Number.POSITIVE_INFINITY) {
 
 class AbortAtomic extends Error {}
 
+/**
+ * A copy of a problem whose strings own their memory. Parsers hand out slices of the decoded chunk; a kept slice
+ * keeps its whole chunk alive (V8 sliced strings), so a run's problem list would otherwise hold the file.
+ */
+function detached(p: Problem): Problem {
+  return JSON.parse(JSON.stringify(p)) as Problem;
+}
+
 /** Errors listed in a rejection's errors[]; the run itself keeps them all (GET /v1/imports/{id}). */
 const MAX_ERRORS_IN_REJECTION = 200;
 
@@ -166,7 +174,7 @@ export async function runImport<R>(db: Db, importer: Importer<R>, input: Readabl
   let problemsDropped = 0;
   const addProblem = (p: Problem) => {
     if (p.severity === 'warning') counts.warnings++;
-    if (problems.length < MAX_STORED_PROBLEMS) problems.push(p);
+    if (problems.length < MAX_STORED_PROBLEMS) problems.push(detached(p));
     else problemsDropped++;
   };
   const ctx: ImportContext = {
@@ -205,26 +213,47 @@ export async function runImport<R>(db: Db, importer: Importer<R>, input: Readabl
   };
 
   /** Parses everything; hands batches of valid records to `flush` (unless writing was given up). */
+  /**
+   * Parses everything; hands batches of valid records to `flush` (unless writing was given up). One batch is
+   * written while the next is parsed, so the parser's CPU and the database's overlap; batches are still written
+   * one after another, in file order, so a batch sees everything written before it.
+   */
   async function consume(flush: (batch: Parsed<R>[]) => Promise<void>) {
     let batch: Parsed<R>[] = [];
-    for await (const parsed of importer.parse(source, ctx)) {
-      counts.read++;
-      if (counts.read % 1000 === 0) options.onProgress?.(counts.read);
-      const errors = parsed.problems.filter((p) => p.severity === 'error');
-      for (const p of parsed.problems) addProblem({ line: parsed.line, recordId: parsed.recordId, ...p });
-      if (errors.length || !parsed.record) {
-        counts.rejected++;
-        errorsSeen++;
-        continue;
+    let inflight: Promise<void> | undefined;
+    let writeError: { error: unknown } | undefined;
+    const start = async (b: Parsed<R>[]) => {
+      if (inflight) await inflight;
+      if (writeError) throw writeError.error;
+      // Keep the rejection here, so that it is rethrown at the next batch or at the end, never left unhandled.
+      inflight = flush(b).catch((error: unknown) => {
+        writeError = { error };
+      });
+    };
+    try {
+      for await (const parsed of importer.parse(source, ctx)) {
+        counts.read++;
+        if (counts.read % 1000 === 0) options.onProgress?.(counts.read);
+        const errors = parsed.problems.filter((p) => p.severity === 'error');
+        for (const p of parsed.problems) addProblem({ line: parsed.line, recordId: parsed.recordId, ...p });
+        if (errors.length || !parsed.record) {
+          counts.rejected++;
+          errorsSeen++;
+          continue;
+        }
+        if (options.mode === 'atomic' && errorsSeen > 0) continue; // the file will be rolled back: validate only
+        batch.push(parsed);
+        if (batch.length >= batchSize) {
+          await start(batch);
+          batch = [];
+        }
       }
-      if (options.mode === 'atomic' && errorsSeen > 0) continue; // the file will be rolled back: validate only
-      batch.push(parsed);
-      if (batch.length >= batchSize) {
-        await flush(batch);
-        batch = [];
-      }
+      if (batch.length && !(options.mode === 'atomic' && errorsSeen > 0)) await start(batch);
+    } finally {
+      // Never leave a write running past this point, whether parsing ended or failed.
+      if (inflight) await inflight;
     }
-    if (batch.length && !(options.mode === 'atomic' && errorsSeen > 0)) await flush(batch);
+    if (writeError) throw writeError.error;
     options.onProgress?.(counts.read);
   }
 

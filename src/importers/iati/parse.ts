@@ -486,7 +486,11 @@ export async function* parseIati(input: Readable, ctx: ImportContext): AsyncGene
       const first = seen.get(id);
       if (first !== undefined) {
         warn(b, 'iati-identifier', `activity ${id} appears again in this file (first at line ${first}); compared with the first occurrence`);
-      } else seen.set(id, b.line);
+      } else {
+        // A fresh copy: the parsed id is a slice of the decoded chunk, and keeping the slice would keep the whole
+        // chunk alive (V8 sliced strings), so memory would grow with the file.
+        seen.set(Buffer.from(id, 'utf8').toString('utf8'), b.line);
+      }
     }
 
     const ownVersion = activityVersion(a);
