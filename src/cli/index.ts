@@ -24,6 +24,9 @@ Commands:
   import iati FILE...       Import IATI activity XML files (2.0x)
       --mode atomic|skip-invalid
       --dry-run
+  import uhri FILE...       Import OHCHR Universal Human Rights Index exports (JSON array or XLSX sheet)
+      --mode atomic|skip-invalid
+      --dry-run
   import ratification       Reload the bundled treaty ratification data (data/ratification) and
                             report where its two sources disagree
   keys create --name NAME --role reader|editor|admin
