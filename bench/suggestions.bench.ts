@@ -12,14 +12,20 @@ import { METHODS, suggest, type Method, type ScoredPair } from '../src/suggest/e
 import { generateSuggestScale } from './generate-suggest-scale.js';
 import { freshDatabase, peakRssMb } from './lib.js';
 import { evaluate, type Evaluation } from './suggestions.eval.js';
-import { JUDGED_COUNTRIES, loadSample, readJudgements, type JudgedCountry } from './suggestions.lib.js';
+import { JUDGED_COUNTRIES, loadSample, readJudgements, type JudgedCountry, type Judgement } from './suggestions.lib.js';
 
 const scale = process.argv.includes('--scale');
 const engine = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const f2 = (x: number) => x.toFixed(2);
 
-function row(country: string, system: string, e: Evaluation, judged: number, relevant: number) {
-  return `| ${country} | ${system} | ${e.suggested} | ${f2(e.judgedShare)}${e.judgedShare < 0.5 ? ' ⚠' : ''} | ${f2(e.precision)} | ${f2(e.recall)} | ${f2(e.f1)} | ${f2(e.precisionAt1)} | ${f2(e.silentWhenNothing)} | ${judged} / ${relevant} |`;
+function row(country: string, system: string, e: Evaluation, judged: number, relevant: number, hc: string) {
+  return `| ${country} | ${system} | ${e.suggested} | ${f2(e.judgedShare)}${e.judgedShare < 0.5 ? ' ⚠' : ''} | ${f2(e.precision)} | ${f2(e.recall)} | ${f2(e.f1)} | ${f2(e.precisionAt1)} | ${f2(e.silentWhenNothing)} | ${hc} | ${judged} / ${relevant} |`;
+}
+
+/** How many of the pairs judged irrelevant with high confidence are suggested: "n of N". */
+function highConfidenceWrong(pairs: ScoredPair[], J: Judgement[]) {
+  const hc = new Set(J.filter((j) => !j.relevant && j.confidence === 'high').map((j) => `${j.activity}|${j.recommendation}`));
+  return `${pairs.filter((p) => hc.has(`${p.activityId}|${p.recommendationId}`)).length} of ${hc.size}`;
 }
 
 const { database, drop } = await freshDatabase();
@@ -28,8 +34,8 @@ try {
   await loadSample(database, countries);
 
   console.log(`\n### Quality (${new Date().toISOString().slice(0, 10)})\n`);
-  console.log('| country | system | suggested | judged share | precision | recall | F1 | P@1 | silent when nothing | judged / relevant pairs |');
-  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| country | system | suggested | judged share | precision | recall | F1 | P@1 | silent when nothing | high-conf. irrelevant suggested | judged / relevant pairs |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const f1s: Record<string, { combined: number; baseline: number }> = {};
   for (const c of countries) {
     const J = readJudgements(c);
@@ -43,7 +49,7 @@ try {
     ];
     for (const [name, pairs] of systems) {
       const e = evaluate(pairs, J);
-      console.log(row(label, name, e, J.length, rel));
+      console.log(row(label, name, e, J.length, rel, highConfidenceWrong(pairs, J)));
       if (name === '**combined**') f1s[c] = { combined: e.f1, baseline: 0, ...f1s[c] };
       if (name.startsWith('baseline')) f1s[c] = { ...f1s[c]!, baseline: e.f1 };
     }

@@ -73,25 +73,34 @@ export class Bm25Index {
    */
   searchInto(
     query: Iterable<string>,
-    out: { acc: Float64Array; shared: Uint16Array; touched: number[] },
+    out: { acc: Float64Array; shared: Uint16Array; touched: number[]; specific?: Uint16Array; specificIdf?: Float64Array },
     minMax = 0,
-  ): { max: number; terms: string[] } {
+    isSpecific?: (term: string) => boolean,
+  ): { max: number; terms: string[]; specificMax: number } {
     const terms = [...new Set(query)];
     let max = 0;
+    let specificMax = 0;
     const used: string[] = [];
     for (const t of terms) {
       const w = this.idf(t);
       max += w * (this.k1 + 1);
+      const isSpec = isSpecific?.(t) ?? false;
+      if (isSpec) specificMax += w;
       const list = this.postings.get(t);
       if (!list || !this.informative(t)) continue;
       used.push(t);
+      // Shared terms that name what the query is about, counted apart from the broad ones (rights, women, policy…).
+      const specific = isSpec ? out.specific : undefined;
+      const specificIdf = isSpec ? out.specificIdf : undefined;
       for (const p of list) {
         const norm = this.k1 * (1 - this.b + (this.b * this.lengths[p.doc]!) / this.avgdl);
         if (out.shared[p.doc] === 0 && out.acc[p.doc] === 0) out.touched.push(p.doc);
         out.acc[p.doc]! += (w * (p.tf * (this.k1 + 1))) / (p.tf + norm);
         out.shared[p.doc]!++;
+        if (specific) specific[p.doc]!++;
+        if (specificIdf) specificIdf[p.doc]! += w;
       }
     }
-    return { max: Math.max(max, minMax), terms: used };
+    return { max: Math.max(max, minMax), terms: used, specificMax };
   }
 }

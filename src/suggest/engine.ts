@@ -1,7 +1,7 @@
 import { Bm25Index } from './bm25.js';
 import { matchSdg, sdgEvidence, sdgSide, type SdgSide } from './sdg.js';
 import { loadCrosswalk, themesOf, type Crosswalk, type SectorThemeHit } from './sector-theme.js';
-import { detectLang, sharedPhrases, termFrequencies, tokenise, type Lang, type Token } from './text.js';
+import { detectLang, isBroad, sharedPhrases, termFrequencies, tokenise, type Lang, type Token } from './text.js';
 
 /**
  * The suggestion engine: scores every (activity, recommendation) pair of one country with three explainable methods
@@ -38,6 +38,14 @@ export interface EngineParams {
   textFull: number;
   /** The text method needs at least this many distinct shared terms ("sharing a word is not enough"). */
   minSharedTerms: number;
+  /** …of which at least this many are specific (not broad words: rights, women, policy, access…; text.ts). */
+  minSpecificTerms: number;
+  /** …and at least this many when no direct crosswalk row corroborates the pair. */
+  minSpecificTermsAlone: number;
+  /** With one specific term, the share of the recommendation's specific IDF mass it must carry. */
+  minCoverage: number;
+  /** A pair is kept only when its score is at least this share of its recommendation's best pair in the country. */
+  recRelative: number;
   /** Terms found in more than this share of the country's activities are not text evidence (COVID-19 framing, "health"). */
   maxDf: number;
   /** The text score's denominator is at least this many saturated terms of IDF 3, so short queries do not score high on two words. */
@@ -56,6 +64,10 @@ export const DEFAULT_PARAMS: EngineParams = {
   maxPerActivity: 5,
   textFull: 0.4,
   minSharedTerms: 2,
+  minSpecificTerms: 1,
+  minSpecificTermsAlone: 2,
+  minCoverage: 0.05,
+  recRelative: 0.7,
   maxDf: 0.4,
   minQueryTerms: 6,
   researchFactor: 0.5,
@@ -127,8 +139,15 @@ export function recommendationKind(text: string): RecommendationKind {
  */
 const RESEARCH = /\b(research\w*|stud(y|ies)|survey\w*|seroprevalence|surveillance|cohort|epidemiolog\w*|documenting|assessing)\b/i;
 
-export function activityScope(text: string): { research: boolean } {
-  return { research: RESEARCH.test(text) };
+/**
+ * Frame grants and budget support: one text for a whole portfolio (Sida publishes a CSO's frame grant once per DAC
+ * code, each record with the frame's full text), so a sector code and a word of the text need not be about the same
+ * work. For them a crosswalk row does not stand in for a second specific term.
+ */
+const FRAME = /\b(frame(work)?( (support|grant|agreement))? \d{4}|frame(work)? (support|grant|agreement)|budget support|core support|rambidrag)\b/i;
+
+export function activityScope(text: string, title = text): { research: boolean; frame: boolean } {
+  return { research: RESEARCH.test(text), frame: FRAME.test(title) };
 }
 
 // ------------------------------------------------------------------ preparation
@@ -140,7 +159,7 @@ interface PreparedActivity {
   tf: Map<string, number>;
   sdg: SdgSide;
   themes: Map<string, SectorThemeHit[]>;
-  scope: { research: boolean };
+  scope: { research: boolean; frame: boolean };
 }
 
 interface PreparedRecommendation {
@@ -190,7 +209,10 @@ function prepareActivities(acts: EngineActivity[], cw: Crosswalk, methods: Set<M
       }
     }
     // What the activity is: its titles and the opening of its descriptions, not a survey mentioned in passing.
-    const scope = activityScope(a.narratives.map((n) => (n.kind === 'title' ? n.text : n.text.slice(0, 200))).join('\n'));
+    const scope = activityScope(
+      a.narratives.map((n) => (n.kind === 'title' ? n.text : n.text.slice(0, 200))).join('\n'),
+      a.narratives.filter((n) => n.kind === 'title').map((n) => n.text).join('\n'),
+    );
     return { id: a.id, text, lang, tf: termFrequencies(tokens), sdg: sdgSide(a.sdgTargets, a.sdgGoals), themes, scope };
   });
 }
@@ -282,6 +304,9 @@ export function suggest(
   const n = acts.length;
   const acc = new Float64Array(n);
   const sharedCount = new Uint16Array(n);
+  const specificCount = new Uint16Array(n);
+  const specificIdf = new Float64Array(n);
+  const isSpecific = (t: string) => !isBroad(t);
   const sdgTargets = new Uint16Array(n);
   const sdgGoalHit = new Uint8Array(n);
   const useSdg = methods.has('sdg-match');
@@ -299,21 +324,27 @@ export function suggest(
     });
   }
   const researchFactor = Float64Array.from(acts, (a) => (a.scope.research ? params.researchFactor : 1));
+  const frame = Uint8Array.from(acts, (a) => (a.scope.frame ? 1 : 0));
   const touched: number[] = [];
   const seen = new Uint8Array(n);
   const top: Kept[][] = acts.map(() => []);
   let pairsScored = 0;
+  const recPairs: number[] = [];
   const minMax = index ? params.minQueryTerms * 3 * (index.k1 + 1) : 0;
 
   recs.forEach((r, ri) => {
     touched.length = 0;
     let textMax = 1;
+    let specificMax = 1;
     if (index && r.tokens.length) {
-      textMax = index.searchInto(
+      const res = index.searchInto(
         r.tokens.map((t) => t.stem),
-        { acc, shared: sharedCount, touched },
+        { acc, shared: sharedCount, touched, specific: specificCount, specificIdf },
         minMax,
-      ).max;
+        isSpecific,
+      );
+      textMax = res.max;
+      specificMax = res.specificMax || 1;
     }
     const candidates = touched.slice();
     for (const i of candidates) seen[i] = 1;
@@ -346,11 +377,20 @@ export function suggest(
     const sectorArrays = useSector ? r.themes.map((th) => themeArrays.get(th)).filter((x) => x !== undefined) : [];
     const kindCue = r.kind !== 'other' ? cues[r.kind] : undefined;
     const minShared = params.minSharedTerms;
+    recPairs.length = 0;
+    let recBest = 0;
+    const minSpecific = params.minSpecificTerms;
+    const minSpecificAlone = params.minSpecificTermsAlone;
     const textScale = 1 / textMax / params.textFull;
     for (const i of candidates) {
       const shared = sharedCount[i]!;
       const bm25 = acc[i]! / textMax;
-      const text = shared >= minShared ? Math.min(1, acc[i]! * textScale) : 0;
+      const specific = specificCount[i]!;
+      // One specific shared term is enough when a direct crosswalk row says the same (checked below), else two.
+      let text = shared >= minShared && specific >= minSpecific ? Math.min(1, acc[i]! * textScale) : 0;
+      const coverage = specificIdf[i]! / specificMax;
+      specificCount[i] = 0;
+      specificIdf[i] = 0;
       const nt = sdgTargets[i]!;
       const sdg = nt >= 2 ? 0.9 : nt === 1 ? 0.8 : sdgGoalHit[i] ? 0.25 : 0;
       acc[i] = 0;
@@ -364,12 +404,21 @@ export function suggest(
       if (reach(sdg, bestSector, text) * factor < floor) continue;
       let sector = 0;
       for (const arr of sectorArrays) if (arr[i]! > sector) sector = arr[i]!;
+      if (specific < minSpecificAlone && (sector < params.sectorDirect || coverage < params.minCoverage || frame[i])) text = 0;
       pairsScored++;
       // "Ratify OP-CAT" is supported only by work on ratification, whatever the sectors and themes say.
       if (kindCue && !kindCue[i]) continue;
       const score = reach(sdg, sector, text) * factor;
       if (score < floor) continue;
-      keepBest(top[i]!, { rec: ri, score: round(score), sdg, sector, text, bm25 }, params.maxPerActivity);
+      recPairs.push(i, score, sdg, sector, text, bm25);
+      if (score > recBest) recBest = score;
+    }
+    // Calibrated per recommendation: a pair far below the recommendation's best match is its neighbourhood.
+    const cut = recBest * params.recRelative;
+    for (let k = 0; k < recPairs.length; k += 6) {
+      const score = recPairs[k + 1]!;
+      if (score < cut) continue;
+      keepBest(top[recPairs[k]!]!, { rec: ri, score: round(score), sdg: recPairs[k + 2]!, sector: recPairs[k + 3]!, text: recPairs[k + 4]!, bm25: recPairs[k + 5]! }, params.maxPerActivity);
     }
   });
 

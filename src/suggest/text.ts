@@ -52,6 +52,25 @@ const BOILERPLATE_WORDS = `covid covid19 coronavirus corona pandemic pandemi sar
   develop developing place follow form issue issues long item role process processes seek seeking international
   community communities assistance technical financial cooperation capacity capacities build building`;
 
+/**
+ * Broad words: they say which neighbourhood a text is in, not what it asks or does. The judging guideline names
+ * some (rule 2: capacity, institutions, community, rights, vulnerable, policy); groups of people are the same (rule 7:
+ * serving women or children is not enough, it must be on what the recommendation asks), and so are the words
+ * recommendations frame their ask with (attention, emphasis, account, priority, plan, system). They still count in
+ * the BM25 score, but text evidence needs a shared *specific* term: the recommendation's object (witnesses,
+ * reproductive, curricula, poverty, water), not only its frame.
+ */
+const BROAD_WORDS = `right rights human humane capacity capacities institution institutions institutional vulnerable vulnerability
+  marginalized marginalised disadvantaged poor poorest needy policy policies access accessible service services public
+  population populations people persons person individuals individual group groups member members citizen citizens
+  women woman girls girl children child youth men society
+  protection protect protected protecting respect account attention emphasis awareness address addressing request
+  need needs priority priorities comprehensive system systems framework frameworks mechanism mechanisms plan plans
+  action actions strategy strategies practice practices order accordance commit committed devote identified fully
+  establish establishing established all full adequate adequately sufficient quality equal equitable inclusive basic
+  general overall standard standards principle principles concern concerned matter matters case cases aspect aspects
+  particular effort life lives living way ways means part`;
+
 const NUMBER = /^\d+$/;
 const WORD = /[\p{L}\p{N}]+/gu;
 
@@ -68,6 +87,12 @@ const stopSets = Object.fromEntries(
 
 const boilerplateWords = new Set(BOILERPLATE_WORDS.split(/\s+/).filter(Boolean));
 const boilerplateStems = new Set([...boilerplateWords].map((w) => stemEn(w)));
+const broadStems = new Set(BROAD_WORDS.split(/\s+/).filter(Boolean).map((w) => stemEn(w)));
+
+/** Whether an English stem is a broad word (see BROAD_WORDS); in other languages every term counts as specific. */
+export function isBroad(stem: string): boolean {
+  return broadStems.has(stem);
+}
 
 /** The stemmer's output for one word, memoised: the same few thousand words come back in every document. */
 const stemCache = new Map<string, string>();
