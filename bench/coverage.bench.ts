@@ -53,11 +53,32 @@ const database = await createDb({ databaseUrl: url, poolMax: 10 });
 let capture: { text: string; values: unknown[] }[] | null = null;
 const pool = database.pool!;
 const query = pool.query.bind(pool) as (...a: unknown[]) => Promise<unknown>;
-(pool as unknown as { query: (...a: unknown[]) => Promise<unknown> }).query = (...a: unknown[]) => {
+const record = (a: unknown[]) => {
   const q = a[0] as { text?: string; values?: unknown[] } | string;
   if (capture) capture.push({ text: typeof q === 'string' ? q : (q.text ?? ''), values: (typeof q === 'string' ? undefined : q.values) ?? (a[1] as unknown[] | undefined) ?? [] });
+};
+(pool as unknown as { query: (...a: unknown[]) => Promise<unknown> }).query = (...a: unknown[]) => {
+  record(a);
   return query(...a);
 };
+// Coverage statements run in a transaction (SET LOCAL work_mem, jit): capture the statements of checked-out
+// clients too, BEGIN and COMMIT included, so the floor replays the very same round trips.
+const connect = pool.connect.bind(pool) as (...a: unknown[]) => Promise<pg.PoolClient> | undefined;
+(pool as unknown as { connect: (...a: unknown[]) => unknown }).connect = (...a: unknown[]) => {
+  // pool.query checks a client out with a callback: already captured above.
+  if (a.length) return connect(...a);
+  return (connect() as Promise<pg.PoolClient>).then(wrapClient);
+};
+function wrapClient(client: pg.PoolClient | undefined): pg.PoolClient {
+  if (!client) throw new Error('no client');
+  const cq = (client as unknown as { __q?: (...a: unknown[]) => Promise<unknown> }).__q ?? (client.query.bind(client) as (...a: unknown[]) => Promise<unknown>);
+  (client as unknown as { __q: unknown }).__q = cq;
+  (client as unknown as { query: (...a: unknown[]) => Promise<unknown> }).query = (...a: unknown[]) => {
+    record(a);
+    return cq(...a);
+  };
+  return client;
+}
 
 // The server under load runs in its own process (as in production), so autocannon never shares its event
 // loop; an in-process app only answers the probe whose statements are captured for the floor.
@@ -167,7 +188,7 @@ for (const [name, path] of ENDPOINTS) {
   capture = [];
   const probe = await app.inject({ method: 'GET', url: path(BASE_FROM) });
   if (probe.statusCode !== 200) throw new Error(`${name}: ${probe.statusCode} ${probe.body}`);
-  const statements = capture.filter((s) => !/^(begin|commit|rollback)/i.test(s.text));
+  const statements = capture;
   capture = null;
   const cold = await cannon((i) => path(fromOf(i + 1)));
   // Warm: the answer is computed once first, so the phase measures repeats, not 8 simultaneous misses.

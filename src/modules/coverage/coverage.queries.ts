@@ -155,9 +155,6 @@ function pipeline(p: CoverageParams, scope: Scope): SQL {
     ].filter((x): x is SQL => x !== undefined),
     sql` and `,
   );
-  const rate = (cur: SQL) =>
-    sql`(case when ${cur} = 'USD' then 1::numeric else (select e.units_per_usd from exchange_rates e where e.currency = ${cur} and e.year = c.year) end)`;
-
   return sql`with
     ${head}
     tx as (
@@ -170,8 +167,10 @@ function pipeline(p: CoverageParams, scope: Scope): SQL {
       select c.*, fr.u as from_rate, tr.u as to_rate,
         case when c.currency = ${T} then c.amount when fr.u is not null and tr.u is not null then c.amount / fr.u * tr.u end as converted
       from conv c
-      cross join lateral (select ${rate(sql`c.currency`)} as u) fr
-      cross join lateral (select ${rate(sql`${T}::text`)} as u) tr
+      left join exchange_rates fe on fe.currency = c.currency and fe.year = c.year
+      left join exchange_rates te on te.currency = ${T}::text and te.year = c.year
+      cross join lateral (select case when c.currency = 'USD' then 1::numeric else fe.units_per_usd end as u) fr
+      cross join lateral (select case when ${T}::text = 'USD' then 1::numeric else te.units_per_usd end as u) tr
     ),
     am as materialized (
       select activity_id, country, coalesce(sum(converted), 0) as money, bool_or(amount <> 0) as has_money from convd group by 1, 2
@@ -196,6 +195,19 @@ function pipeline(p: CoverageParams, scope: Scope): SQL {
       select attr.recommendation_id, attr.activity_id, attr.country, attr.donor, amu.currency, attr.f * amu.amount as amount
       from attr join amu using (activity_id, country)
     )`;
+}
+
+/**
+ * Runs one coverage statement in its own transaction with settings for it alone (SET LOCAL): work_mem high
+ * enough that its sorts and hash aggregates (tens of thousands of rows at L) stay in memory instead of spilling,
+ * and no JIT: the planner's cost of these statements is far above jit_above_cost, and compiling their
+ * expressions took ~3 s, more than running them (docs/coverage.md, "Design").
+ */
+async function coverageRows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`);
+    return queryRows<T>(tx as unknown as Db, query);
+  });
 }
 
 /** What every answer says it was computed from: rates used and missing, and the import runs behind the data. */
@@ -416,7 +428,7 @@ async function aggregate(db: Db, p: CoverageParams, dims: Dimension[]) {
     totals: FigRow;
     totalUnc: { currency: string; amount: string }[];
   } & RawProvenance;
-  const [row] = await queryRows<{ answer: Answer }>(db, query);
+  const [row] = await coverageRows<{ answer: Answer }>(db, query);
   const a = row!.answer;
   const keyOf = (r: Record<string, unknown>, idx: number[]) => JSON.stringify(idx.map((i) => r[`k${i}`] ?? null));
   const allIdx = dims.map((_d, i) => i);
@@ -584,7 +596,7 @@ export async function coverageByRecommendation(
     sk: (number | string)[];
     unconverted: { currency: string; amount: string }[] | null;
   };
-  const [row] = await queryRows<{ answer: { items: Item[]; total: number } & RawProvenance }>(db, query);
+  const [row] = await coverageRows<{ answer: { items: Item[]; total: number } & RawProvenance }>(db, query);
   const a = row!.answer;
   const items = a.items.slice(0, p.limit);
   const last = items[items.length - 1];
@@ -670,7 +682,7 @@ function donorRow(p: CoverageParams, r: DonorRaw) {
 /** GET /v1/coverage/donors: every donor with activities in the country. */
 export async function coverageByDonor(db: Db, p: CoverageParams, dataVersion: string) {
   const query = sql`${pipeline(p, { kind: 'country', country: p.country! })}, ${donorFiguresSql(p, 'donor')}`;
-  const [row] = await queryRows<{ answer: { rows: DonorRaw[] } & RawProvenance }>(db, query);
+  const [row] = await coverageRows<{ answer: { rows: DonorRaw[] } & RawProvenance }>(db, query);
   const a = row!.answer;
   const labels = await labelsOf(db, 'donor', a.rows.map((r) => r.k));
   const items = a.rows
@@ -683,7 +695,7 @@ export async function coverageByDonor(db: Db, p: CoverageParams, dataVersion: st
 export async function donorAlignment(db: Db, donor: string, p: CoverageParams, dataVersion: string) {
   const q = { ...p, donor: undefined };
   const query = sql`${pipeline(q, { kind: 'donor', donor })}, ${donorFiguresSql(q, 'country')}`;
-  const [row] = await queryRows<{ answer: { rows: DonorRaw[] } & RawProvenance }>(db, query);
+  const [row] = await coverageRows<{ answer: { rows: DonorRaw[] } & RawProvenance }>(db, query);
   const a = row!.answer;
   const codes = a.rows.map((r) => r.k).filter((k): k is string => k !== null);
   const names = codes.length
