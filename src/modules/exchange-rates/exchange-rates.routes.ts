@@ -1,10 +1,8 @@
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { ratesImporter } from '../../importers/rates.importer.js';
 import { rejectionError, runImport } from '../../importers/run.js';
-import { payloadTooLarge, unsupportedMediaType } from '../../lib/errors.js';
+import { uploadStream } from '../../lib/upload.js';
 import { ProblemSchema as ProblemRef } from '../../lib/schemas.js';
 import { ImportRunWithProblems } from '../imports/imports.schemas.js';
 import { currencyCodes, listRates } from './exchange-rates.queries.js';
@@ -13,18 +11,6 @@ import { ExchangeRateListQuery, ExchangeRateLoadQuery, ExchangeRatePage, RatesCs
 const CSV_TYPES = ['text/csv', 'application/csv'];
 /** A rate table for every currency and year since 1960 is under 1 MB; anything far larger is not one. */
 const MAX_RATES_BYTES = 5 * 1024 * 1024;
-
-function csvBody(req: FastifyRequest): Readable {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (!CSV_TYPES.includes(type)) {
-    throw unsupportedMediaType(`Exchange rates are loaded as ${CSV_TYPES.join(' or ')}; got "${type || 'no content type'}".`);
-  }
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > MAX_RATES_BYTES) {
-    throw payloadTooLarge(`The file (${declared} bytes) exceeds the limit of ${MAX_RATES_BYTES} bytes for a rate table.`);
-  }
-  return req.body as Readable;
-}
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   // The CSV is streamed to the importer, never buffered (this parser is scoped to this plugin).
@@ -69,7 +55,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (req, reply) => {
-      const body = csvBody(req);
+      const body = uploadStream(req, CSV_TYPES, MAX_RATES_BYTES, 'A rate table');
       const db = app.database.db;
       const given = req.headers['x-file-name'];
       const report = await runImport(db, ratesImporter({ origin: 'loaded', currencies: await currencyCodes(db) }), body, {

@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { importStream, type ImportKind } from '../../importers/index.js';
 import { rejectionError } from '../../importers/run.js';
-import { notFound, payloadTooLarge, unsupportedMediaType } from '../../lib/errors.js';
+import { notFound } from '../../lib/errors.js';
+import { mediaType, uploadStream } from '../../lib/upload.js';
 import { ProblemSchema as ProblemRef } from '../../lib/schemas.js';
 import { getRun, listRuns } from './imports.queries.js';
 import {
@@ -24,23 +24,6 @@ const MEDIA: Record<ImportKind, string[]> = {
   iati: ['application/xml', 'text/xml'],
   uhri: ['application/json', XLSX_MEDIA],
 };
-
-function mediaType(req: FastifyRequest) {
-  return (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-}
-
-/** The raw body stream, after checking its media type and declared size. */
-function fileStream(req: FastifyRequest, kind: ImportKind, maxBytes: number): Readable {
-  const type = mediaType(req);
-  if (!MEDIA[kind].includes(type)) {
-    throw unsupportedMediaType(`A ${kind} import takes ${MEDIA[kind].join(' or ')}; got "${type || 'no content type'}".`);
-  }
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    throw payloadTooLarge(`The file (${declared} bytes) exceeds the import size limit of ${maxBytes} bytes.`);
-  }
-  return req.body as Readable;
-}
 
 function fileName(req: FastifyRequest, kind: ImportKind) {
   const given = req.headers['x-file-name'];
@@ -80,7 +63,7 @@ const routes = (config: Config): FastifyPluginAsyncZod =>
         },
         async (req, reply) => {
           const q = req.query as z.infer<typeof UprInfoImportQuery>;
-          const body = fileStream(req, kind, config.IMPORT_MAX_BYTES);
+          const body = uploadStream(req, MEDIA[kind], config.IMPORT_MAX_BYTES, `A ${kind} import`);
           const report = await importStream(app.database.db, kind, body, fileName(req, kind), {
             mode: q.mode,
             dryRun: q.dryRun,
