@@ -359,8 +359,7 @@ CREATE TABLE "coverage_tx_shares" (
 	"date" date,
 	"year" integer,
 	"currency" text NOT NULL,
-	"amount" numeric NOT NULL,
-	CONSTRAINT "coverage_tx_shares_activity_id_position_country_pk" PRIMARY KEY("activity_id","position","country")
+	"amount" numeric NOT NULL
 );
 --> statement-breakpoint
 ALTER TABLE "activities" ADD CONSTRAINT "activities_import_run_id_import_runs_id_fk" FOREIGN KEY ("import_run_id") REFERENCES "public"."import_runs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

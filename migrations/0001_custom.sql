@@ -17,6 +17,9 @@ CREATE INDEX IF NOT EXISTS coverage_activities_id ON activities (iati_identifier
 --> statement-breakpoint
 CREATE INDEX IF NOT EXISTS coverage_activities_donor ON activities (reporting_org_ref)
   INCLUDE (iati_identifier, import_run_id, actual_start, planned_start, actual_end, planned_end);
+--> statement-breakpoint
+-- The alignment's recommendations (every one its donor's links reach): id and import run, index-only.
+CREATE INDEX IF NOT EXISTS coverage_recommendations_id ON recommendations (id) INCLUDE (import_run_id);
 
 --> statement-breakpoint
 
@@ -54,6 +57,11 @@ $$;
 -- exact numerics. Touching any child row of an activity recomputes all of that activity's rows.
 CREATE INDEX IF NOT EXISTS coverage_tx_shares_country ON coverage_tx_shares (country, activity_id, type, date)
   INCLUDE (year, currency, amount);
+--> statement-breakpoint
+-- Its key (one row per transaction and country), covering too: an activity's rows for the alignment and the
+-- triggers' delete.
+CREATE UNIQUE INDEX IF NOT EXISTS coverage_tx_shares_activity ON coverage_tx_shares (activity_id, "position", country)
+  INCLUDE (type, date, year, currency, amount);
 --> statement-breakpoint
 -- Writes the rows of the activities `ids` (NULL: of every activity). Dynamic SQL so that each call is planned
 -- with its own ids (an index probe per activity), never with a generic plan that would scan every transaction.

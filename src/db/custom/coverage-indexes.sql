@@ -15,3 +15,6 @@ CREATE INDEX IF NOT EXISTS coverage_activities_id ON activities (iati_identifier
 --> statement-breakpoint
 CREATE INDEX IF NOT EXISTS coverage_activities_donor ON activities (reporting_org_ref)
   INCLUDE (iati_identifier, import_run_id, actual_start, planned_start, actual_end, planned_end);
+--> statement-breakpoint
+-- The alignment's recommendations (every one its donor's links reach): id and import run, index-only.
+CREATE INDEX IF NOT EXISTS coverage_recommendations_id ON recommendations (id) INCLUDE (import_run_id);

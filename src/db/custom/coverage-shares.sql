@@ -6,6 +6,11 @@
 CREATE INDEX IF NOT EXISTS coverage_tx_shares_country ON coverage_tx_shares (country, activity_id, type, date)
   INCLUDE (year, currency, amount);
 --> statement-breakpoint
+-- Its key (one row per transaction and country), covering too: an activity's rows for the alignment and the
+-- triggers' delete.
+CREATE UNIQUE INDEX IF NOT EXISTS coverage_tx_shares_activity ON coverage_tx_shares (activity_id, "position", country)
+  INCLUDE (type, date, year, currency, amount);
+--> statement-breakpoint
 -- Writes the rows of the activities `ids` (NULL: of every activity). Dynamic SQL so that each call is planned
 -- with its own ids (an index probe per activity), never with a generic plan that would scan every transaction.
 CREATE OR REPLACE FUNCTION coverage_shares_write(ids text[]) RETURNS void LANGUAGE plpgsql AS $$

@@ -1,4 +1,4 @@
-import { bigint, date, integer, numeric, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, date, integer, numeric, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * The coverage engine's data version: one counter per kind of input (activities, transactions, links,
@@ -24,8 +24,8 @@ export const coverageInputs = pgTable('coverage_inputs', {
  * (src/db/custom/coverage-shares.sql) in the writer's own transaction, so it can never lag the inputs;
  * `select coverage_shares_rebuild()` recomputes it all (bench/generate.ts after its COPY load).
  * Rates are applied at query time, so rate loads never touch it; link weights likewise.
- * The covering index `coverage_tx_shares_country` (custom SQL: it has INCLUDE columns) makes a country's money
- * one index range read.
+ * The covering indexes `coverage_tx_shares_country` and `coverage_tx_shares_activity` (custom SQL: they have
+ * INCLUDE columns) make a country's money, or an activity's, one index-only range read.
  */
 export const coverageTxShares = pgTable(
   'coverage_tx_shares',
@@ -42,5 +42,7 @@ export const coverageTxShares = pgTable(
     /** value × share, exact (unconstrained numeric). */
     amount: numeric({ mode: 'string' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.activityId, t.position, t.country] })],
+  // No primary key here: its unique index, with INCLUDE columns, is in src/db/custom/coverage-shares.sql
+  // (coverage_tx_shares_activity on (activity_id, position, country)), so that one activity's rows (alignment,
+  // and the triggers' delete) are an index-only read too.
 );

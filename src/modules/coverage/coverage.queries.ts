@@ -121,9 +121,8 @@ function pipeline(p: CoverageParams, scope: Scope): SQL {
       ${openSuggestions(sql`s.activity_id in (select id from act0)`)}
     ),
     rec as materialized (
-      select recommendations.id, recommendations.country, recommendations.mechanism, recommendations.body, recommendations.cycle,
-        recommendations.response, recommendations.themes, recommendations.affected_persons, recommendations.sdg_goals,
-        recommendations.import_run_id
+      -- The alignment needs only the ids (and import runs for the provenance): an index-only read.
+      select recommendations.id, recommendations.import_run_id
       from recommendations where recommendations.id in (select recommendation_id from cl) and ${recFilter(p)}
     ),`;
   } else {
@@ -131,7 +130,8 @@ function pipeline(p: CoverageParams, scope: Scope): SQL {
     const actWhere =
       scope.kind === 'linked'
         ? sql`activities.iati_identifier in (select activity_id from cl0)`
-        : sql`(activities.country_codes @> array[${C}]::text[] or activities.iati_identifier in (select activity_id from cl0))`;
+        : sql`activities.iati_identifier in (
+            select x.iati_identifier from activities x where x.country_codes @> array[${C}]::text[] union select activity_id from cl0)`;
     head = sql`
     cl0 as materialized (
       ${liveLinks(sql`l.country = ${C}`)}
@@ -191,7 +191,7 @@ function pipeline(p: CoverageParams, scope: Scope): SQL {
     attrm as materialized (
       select attr.*, attr.f * coalesce(am.money, 0) as money from attr left join am using (activity_id, country)
     ),
-    attru as (
+    attru as materialized (
       select attr.recommendation_id, attr.activity_id, attr.country, attr.donor, amu.currency, attr.f * amu.amount as amount
       from attr join amu using (activity_id, country)
     )`;
@@ -647,10 +647,10 @@ function donorFiguresSql(p: CoverageParams, key: 'donor' | 'country'): SQL {
     by_link as (
       select ${key === 'donor' ? sql`m.donor` : sql`m.country`} as k, sum(m.money) as linked, count(*) as links, count(distinct m.recommendation_id) as recs
       from attrm m group by 1),
-    unc_in as (
+    unc_in as materialized (
       select ${key === 'donor' ? sql`a.donor` : sql`amu.country`} as k, amu.currency, sum(amu.amount) as amount
       from amu join act0 a on a.id = amu.activity_id group by 1, 2),
-    unc_linked as (select ${k} as k, currency, sum(amount) as amount from attru group by 1, 2),
+    unc_linked as materialized (select ${k} as k, currency, sum(amount) as amount from attru group by 1, 2),
     keys as (select k from by_in union select k from by_link union select k from unc_in)
     select json_build_object(
       'rows', coalesce((
