@@ -69,6 +69,11 @@ $$;
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION coverage_shares_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  -- A bulk writer (the IATI importer) that rewrites several child tables of the same activities may defer the
+  -- refresh within its transaction and call coverage_shares_refresh once for them all (src/importers/iati/write.ts).
+  IF TG_OP <> 'TRUNCATE' AND current_setting('oda.defer_coverage_shares', true) = 'on' THEN
+    RETURN NULL;
+  END IF;
   IF TG_OP = 'INSERT' THEN
     PERFORM coverage_shares_refresh(ARRAY(SELECT DISTINCT n.activity_id FROM coverage_shares_new n));
   ELSIF TG_OP = 'DELETE' THEN

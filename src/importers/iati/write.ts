@@ -206,6 +206,9 @@ export async function writeIatiBatch(tx: Db, batch: Parsed<IatiActivity>[], ctx:
     sql`on conflict (iati_identifier) do update set ${sql.join(updates, sql`, `)}, updated_at = now()`,
   );
 
+  // The coverage shares of these activities depend on three of the child tables below: refresh them once, after
+  // all are written, rather than once per table (the triggers skip while the setting is on in this transaction).
+  await tx.execute(sql`select set_config('oda.defer_coverage_shares', 'on', true)`);
   const replaced = toWrite.map((r) => r.iatiIdentifier).filter((id) => inDb.has(id));
   if (replaced.length) {
     for (const table of CHILD_TABLES) {
@@ -226,6 +229,9 @@ export async function writeIatiBatch(tx: Db, batch: Parsed<IatiActivity>[], ctx:
   await bulkInsert(tx, activityParticipatingOrgs, rows((r) => r.participatingOrgs));
   await bulkInsert(tx, transactions, rows((r) => r.transactions));
   await bulkInsert(tx, budgets, rows((r) => r.budgets));
+  await tx.execute(sql`select set_config('oda.defer_coverage_shares', 'off', true)`);
+  const written = JSON.stringify(toWrite.map((r) => r.iatiIdentifier));
+  await tx.execute(sql`select coverage_shares_refresh(array(select jsonb_array_elements_text(${written}::jsonb)))`);
 
   // Organisations: the reporting org and every participating org with a ref; a name or type seen beats none.
   const orgs = new Map<string, { ref: string; name: string | null; type: string | null }>();
