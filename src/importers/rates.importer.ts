@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { pipeline, Readable } from 'node:stream';
-import { CsvError, parse as parseCsv } from 'csv-parse';
+import { parse as parseCsv } from 'csv-parse';
+import { csvFatal } from './csv.js';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { queryRows } from '../db/query.js';
@@ -134,11 +135,7 @@ export function ratesImporter(opts: RatesImporterOptions): Importer<RateRecord> 
           yield parsed;
         }
       } catch (e) {
-        if (e instanceof CsvError) {
-          const line = (e as CsvError & { lines?: number }).lines;
-          throw new FatalImportError(`The file is not readable as CSV${line ? ` near line ${line}` : ''}: ${e.message}`, line);
-        }
-        throw e;
+        throw csvFatal(e);
       }
       if (!cols) throw new FatalImportError('The file is empty: no header row.');
     },

@@ -13,6 +13,7 @@ import { inArray, and, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { recommendationSources } from '../db/schema.js';
 import { bundledCountryResolver, type CountryResolver } from './reference.importer.js';
+import { upsertRecommendationSources } from './recommendation-sources.js';
 import { FatalImportError, type ImportContext, type Importer, type Outcome, type Parsed } from './run.js';
 import { toUhriRecord, type UhriRecord } from './uhri/fields.js';
 import { findUprTwins, mergedThemesSql } from './uhri/merge.js';
@@ -210,18 +211,12 @@ export function uhriImporter(opts: UhriOptions = {}): Importer<Item> {
         }
       }
 
-      const sources = JSON.stringify(
-        fresh.map((r) => ({ id: target.get(r.annotationId)!, ref: r.annotationId, content_hash: r.contentHash, themes: r.themes })),
+      await upsertRecommendationSources(
+        tx,
+        UHRI_IMPORTER,
+        ctx.runId,
+        fresh.map((r) => ({ id: target.get(r.annotationId)!, ref: r.annotationId, contentHash: r.contentHash, themes: r.themes })),
       );
-      await tx.execute(sql`
-        insert into recommendation_sources (recommendation_id, importer, source_ref, import_run_id, content_hash, themes)
-        select id, ${UHRI_IMPORTER}, ref, ${ctx.runId}, content_hash, themes
-        from jsonb_to_recordset(${sources}::jsonb) as x(id text, ref text, content_hash text, themes text[])
-        on conflict (importer, source_ref) do update set
-          recommendation_id = excluded.recommendation_id, import_run_id = excluded.import_run_id,
-          content_hash = excluded.content_hash, themes = excluded.themes, updated_at = now()
-        where recommendation_sources.content_hash <> excluded.content_hash
-           or recommendation_sources.recommendation_id <> excluded.recommendation_id`);
       return outcomes;
     },
   };

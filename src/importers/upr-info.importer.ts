@@ -9,7 +9,9 @@
  */
 import { createHash } from 'node:crypto';
 import { pipeline, Readable } from 'node:stream';
-import { parse as parseCsv, CsvError } from 'csv-parse';
+import { parse as parseCsv } from 'csv-parse';
+import { csvFatal } from './csv.js';
+import { upsertRecommendationSources } from './recommendation-sources.js';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { recommendations, recommendationSources } from '../db/schema.js';
@@ -354,11 +356,7 @@ export function uprInfoImporter(opts: UprInfoOptions = {}): Importer<UprRecord> 
           yield parsed;
         }
       } catch (e) {
-        if (e instanceof CsvError) {
-          const line = (e as CsvError & { lines?: number }).lines;
-          throw new FatalImportError(`The file is not readable as CSV${line ? ` near line ${line}` : ''}: ${e.message}`, line);
-        }
-        throw e;
+        throw csvFatal(e);
       }
       if (!cols) throw new FatalImportError('The file is empty: no header row.');
     },
@@ -446,16 +444,12 @@ export function uprInfoImporter(opts: UprInfoOptions = {}): Importer<UprRecord> 
             updated_at = now()`);
       }
       // The source row of every record (also of unchanged ones, in case it is missing); a no-op when current.
-      const sources = JSON.stringify(fresh.map((r) => ({ id: target.get(r.id), ref: r.id, content_hash: r.contentHash, themes: r.themes })));
-      await tx.execute(sql`
-        insert into recommendation_sources (recommendation_id, importer, source_ref, import_run_id, content_hash, themes)
-        select id, ${IMPORTER}, ref, ${ctx.runId}, content_hash, themes
-        from jsonb_to_recordset(${sources}::jsonb) as x(id text, ref text, content_hash text, themes text[])
-        on conflict (importer, source_ref) do update set
-          recommendation_id = excluded.recommendation_id, import_run_id = excluded.import_run_id,
-          content_hash = excluded.content_hash, themes = excluded.themes, updated_at = now()
-        where recommendation_sources.content_hash <> excluded.content_hash
-           or recommendation_sources.themes is distinct from excluded.themes`);
+      await upsertRecommendationSources(
+        tx,
+        IMPORTER,
+        ctx.runId,
+        fresh.map((r) => ({ id: target.get(r.id), ref: r.id, contentHash: r.contentHash, themes: r.themes })),
+      );
       return outcomes;
     },
   };
