@@ -243,7 +243,9 @@ export async function runImport<R>(db: Db, importer: Importer<R>, input: Readabl
         }
         if (options.mode === 'atomic' && errorsSeen > 0) continue; // the file will be rolled back: validate only
         batch.push(parsed);
-        if (batch.length >= batchSize) {
+        // The first batch is smaller, so that writing starts early and overlaps the parsing of the rest even in a
+        // file of a single batch's worth of records.
+        if (batch.length >= (inflight ? batchSize : Math.ceil(batchSize / 3))) {
           await start(batch);
           batch = [];
         }
