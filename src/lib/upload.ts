@@ -23,3 +23,9 @@ export function uploadStream(req: FastifyRequest, accepted: string[], maxBytes: 
   }
   return req.body as Readable;
 }
+
+/** The file name an upload gives in `X-File-Name` (trimmed, at most 300 characters), else `fallback`. */
+export function uploadFileName(req: FastifyRequest, fallback: string): string {
+  const given = req.headers['x-file-name'];
+  return typeof given === 'string' && given.trim() ? given.trim().slice(0, 300) : fallback;
+}

@@ -2,9 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ratesImporter } from '../../importers/rates.importer.js';
 import { rejectionError, runImport } from '../../importers/run.js';
-import { uploadStream } from '../../lib/upload.js';
+import { uploadFileName, uploadStream } from '../../lib/upload.js';
 import { ProblemSchema as ProblemRef } from '../../lib/schemas.js';
 import { ImportRunWithProblems } from '../imports/imports.schemas.js';
+import { runReportBody } from '../imports/run-report.js';
 import { currencyCodes, listRates } from './exchange-rates.queries.js';
 import { ExchangeRateListQuery, ExchangeRateLoadQuery, ExchangeRatePage, RatesCsvBody } from './exchange-rates.schemas.js';
 
@@ -57,26 +58,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const body = uploadStream(req, CSV_TYPES, MAX_RATES_BYTES, 'A rate table');
       const db = app.database.db;
-      const given = req.headers['x-file-name'];
       const report = await runImport(db, ratesImporter({ origin: 'loaded', currencies: await currencyCodes(db) }), body, {
-        fileName: typeof given === 'string' && given.trim() ? given.trim().slice(0, 300) : 'exchange-rates-upload',
+        fileName: uploadFileName(req, 'exchange-rates-upload'),
         mode: 'atomic',
         dryRun: req.query.dryRun,
         actor: req.principal?.name ?? null,
         maxBytes: MAX_RATES_BYTES,
       });
       if (report.status === 'rejected') throw rejectionError(report, 'The rate table');
-      return reply.status(req.query.dryRun ? 200 : 201).send({
-        ...report,
-        actor: req.principal?.name ?? null,
-        problems: report.problems.map((p) => ({
-          severity: p.severity,
-          line: p.line ?? null,
-          recordId: p.recordId ?? null,
-          field: p.field ?? null,
-          message: p.message,
-        })),
-      });
+      return reply.status(req.query.dryRun ? 200 : 201).send(runReportBody(report, req.principal?.name ?? null));
     },
   );
 };

@@ -1,13 +1,13 @@
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { importStream, type ImportKind } from '../../importers/index.js';
 import { rejectionError } from '../../importers/run.js';
 import { notFound } from '../../lib/errors.js';
-import { mediaType, uploadStream } from '../../lib/upload.js';
+import { mediaType, uploadFileName, uploadStream } from '../../lib/upload.js';
 import { ProblemSchema as ProblemRef } from '../../lib/schemas.js';
 import { getRun, listRuns } from './imports.queries.js';
+import { runReportBody } from './run-report.js';
 import {
   FileBody,
   ImportListQuery,
@@ -25,10 +25,6 @@ const MEDIA: Record<ImportKind, string[]> = {
   uhri: ['application/json', XLSX_MEDIA],
 };
 
-function fileName(req: FastifyRequest, kind: ImportKind) {
-  const given = req.headers['x-file-name'];
-  return typeof given === 'string' && given.trim() ? given.trim().slice(0, 300) : `${kind}-upload`;
-}
 
 const routes = (config: Config): FastifyPluginAsyncZod =>
   async function importsRoutes(app) {
@@ -64,7 +60,7 @@ const routes = (config: Config): FastifyPluginAsyncZod =>
         async (req, reply) => {
           const q = req.query as z.infer<typeof UprInfoImportQuery>;
           const body = uploadStream(req, MEDIA[kind], config.IMPORT_MAX_BYTES, `A ${kind} import`);
-          const report = await importStream(app.database.db, kind, body, fileName(req, kind), {
+          const report = await importStream(app.database.db, kind, body, uploadFileName(req, `${kind}-upload`), {
             mode: q.mode,
             dryRun: q.dryRun,
             encoding: q.encoding,
@@ -73,17 +69,7 @@ const routes = (config: Config): FastifyPluginAsyncZod =>
             maxBytes: config.IMPORT_MAX_BYTES,
           });
           if (report.status === 'rejected') throw rejectionError(report);
-          return reply.status(q.dryRun ? 200 : 201).send({
-            ...report,
-            actor: req.principal?.name ?? null,
-            problems: report.problems.map((p) => ({
-              severity: p.severity,
-              line: p.line ?? null,
-              recordId: p.recordId ?? null,
-              field: p.field ?? null,
-              message: p.message,
-            })),
-          });
+          return reply.status(q.dryRun ? 200 : 201).send(runReportBody(report, req.principal?.name ?? null));
         },
       );
 
