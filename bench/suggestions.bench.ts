@@ -5,6 +5,7 @@
  *   DATABASE_URL=postgres://… npm run bench:suggestions -- --scale
  *                                                  the same on PostgreSQL, plus a run over 3,000 recommendations
  *                                                  × 20,000 activities (SCALE_RECS / SCALE_ACTS to change)
+ *   npm run bench:suggestions -- --country=KE      one judged country only (tuning runs see Kenya, never Uganda)
  */
 import { loadCountry, runSuggestions } from '../src/modules/suggestions/suggestions.queries.js';
 import { baselineTfidf } from '../src/suggest/baseline.js';
@@ -15,6 +16,7 @@ import { evaluate, type Evaluation } from './suggestions.eval.js';
 import { JUDGED_COUNTRIES, loadSample, readJudgements, type JudgedCountry, type Judgement } from './suggestions.lib.js';
 
 const scale = process.argv.includes('--scale');
+const only = process.argv.find((a) => a.startsWith('--country='))?.slice('--country='.length).toUpperCase();
 const engine = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 const f2 = (x: number) => x.toFixed(2);
 
@@ -30,7 +32,7 @@ function highConfidenceWrong(pairs: ScoredPair[], J: Judgement[]) {
 
 const { database, drop } = await freshDatabase();
 try {
-  const countries = Object.keys(JUDGED_COUNTRIES) as JudgedCountry[];
+  const countries = (Object.keys(JUDGED_COUNTRIES) as JudgedCountry[]).filter((c) => !only || c === only);
   await loadSample(database, countries);
 
   console.log(`\n### Quality (${new Date().toISOString().slice(0, 10)})\n`);

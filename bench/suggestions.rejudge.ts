@@ -1,0 +1,46 @@
+/**
+ * Lists the pairs a suggestion system proposes for the judged activities that are not judged yet, so that they can be
+ * judged (test/fixtures/judgements/README.md, "Re-judging"). The sheet shows the texts only, never the scores: the
+ * judge reads the activity and the recommendation against GUIDELINE.md.
+ *
+ *   node --import tsx bench/suggestions.rejudge.ts KE > /tmp/ke-unjudged.txt      (combined engine, default)
+ *   METHODS=sector-theme node --import tsx bench/suggestions.rejudge.ts KE        (one method alone)
+ */
+import { loadCountry } from '../src/modules/suggestions/suggestions.queries.js';
+import { METHODS, suggest, type Method } from '../src/suggest/engine.js';
+import { freshDatabase } from './lib.js';
+import { JUDGED_COUNTRIES, loadSample, readJudgements, type JudgedCountry } from './suggestions.lib.js';
+
+const country = (process.argv[2] ?? 'KE').toUpperCase() as JudgedCountry;
+if (!(country in JUDGED_COUNTRIES)) throw new Error(`country must be one of ${Object.keys(JUDGED_COUNTRIES).join(', ')}`);
+const methods = (process.env.METHODS?.split(',').filter(Boolean) ?? [...METHODS]) as Method[];
+
+const { database, drop } = await freshDatabase();
+try {
+  await loadSample(database, [country]);
+  const { activities, recommendations } = await loadCountry(database.db, country);
+  const J = readJudgements(country);
+  const judged = new Set(J.map((j) => `${j.activity}|${j.recommendation}`));
+  const acts = new Set(J.map((j) => j.activity));
+  const pairs = suggest(activities, recommendations, { methods }).pairs.filter(
+    (p) => acts.has(p.activityId) && !judged.has(`${p.activityId}|${p.recommendationId}`),
+  );
+  const actById = new Map(activities.map((a) => [a.id, a]));
+  const recById = new Map(recommendations.map((r) => [r.id, r]));
+  const byAct = new Map<string, string[]>();
+  for (const p of pairs) byAct.set(p.activityId, [...(byAct.get(p.activityId) ?? []), p.recommendationId]);
+  const lines: string[] = [`${pairs.length} unjudged pairs (${methods.join('+')}) over ${byAct.size} judged activities of ${country}`];
+  for (const [id, recIds] of [...byAct].sort()) {
+    const a = actById.get(id)!;
+    lines.push(`\n=== ${id} DAC ${a.dacCodes.join(' ')}`);
+    for (const nar of a.narratives) lines.push(`  ${nar.kind}(${nar.lang ?? '-'}): ${nar.text.replace(/\s+/g, ' ').slice(0, 1500)}`);
+    // Recommendation order is by id, not by score.
+    for (const r of recIds.sort()) {
+      const rec = recById.get(r)!;
+      lines.push(`  -> ${r} [${rec.themes.join('; ')}] ${rec.text}`);
+    }
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+} finally {
+  await drop();
+}
