@@ -5,6 +5,11 @@
  *
  *   node --import tsx bench/suggestions.pool.ts KE 7 > pool.csv      (7 activities of each kind)
  *   REVIEW=/tmp/review.txt …                                          also writes a readable sheet for judging
+ *   node --import tsx bench/suggestions.pool.ts KE 6 20261129        a further draw with another seed: activities
+ *                                                                     already in the judged file are left out
+ *
+ * Seeds used so far: KE 20261127 (7 per kind) and UG 20261128 (5 per kind), the first pools; KE 20261129 (6 per
+ * kind, judged activities excluded), the second Kenyan pool (test/fixtures/judgements/README.md).
  */
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
@@ -12,11 +17,12 @@ import { loadCountry } from '../src/modules/suggestions/suggestions.queries.js';
 import { baselineTfidf } from '../src/suggest/baseline.js';
 import { suggest, type Method, type ScoredPair } from '../src/suggest/engine.js';
 import { freshDatabase } from './lib.js';
-import { activityKind, loadSample, rng, shuffle, type ActivityKind } from './suggestions.lib.js';
+import { activityKind, JUDGED_COUNTRIES, loadSample, readJudgements, rng, shuffle, type ActivityKind, type JudgedCountry } from './suggestions.lib.js';
 
 const country = (process.argv[2] ?? 'KE').toUpperCase();
 const perKind = Number(process.argv[3] ?? 7);
-const seed = country === 'KE' ? 20261127 : 20261128;
+const defaultSeed = country === 'KE' ? 20261127 : 20261128;
+const seed = Number(process.argv[4] ?? defaultSeed);
 
 const { database, drop } = await freshDatabase();
 try {
@@ -24,8 +30,11 @@ try {
   const { activities, recommendations } = await loadCountry(database.db, country);
   const rand = rng(seed);
 
+  // A further draw (another seed) leaves out the activities judged already.
+  const judged = seed !== defaultSeed && country in JUDGED_COUNTRIES ? new Set(readJudgements(country as JudgedCountry).map((j) => j.activity)) : new Set<string>();
   const byKind = new Map<ActivityKind, string[]>();
   for (const a of activities) {
+    if (judged.has(a.id)) continue;
     const k = activityKind(a);
     byKind.set(k, [...(byKind.get(k) ?? []), a.id]);
   }
@@ -70,10 +79,11 @@ try {
     for (const id of chosen) {
       const a = actById.get(id)!;
       lines.push(`\n=== ${id} [${activityKind(a)}] DAC ${a.dacCodes.join(' ')}`);
-      for (const nar of a.narratives) lines.push(`  ${nar.kind}(${nar.lang ?? '-'}): ${nar.text.replace(/\s+/g, ' ').slice(0, 700)}`);
-      for (const r of rows.filter((x) => x.activity === id)) {
+      for (const nar of a.narratives) lines.push(`  ${nar.kind}(${nar.lang ?? '-'}): ${nar.text.replace(/\s+/g, ' ').slice(0, seed === defaultSeed ? 700 : 1500)}`);
+      // Recommendations in id order, without the method that proposed them (a further draw is judged blind).
+      for (const r of rows.filter((x) => x.activity === id).sort((x, y) => (x.recommendation < y.recommendation ? -1 : 1))) {
         const rec = recById.get(r.recommendation)!;
-        lines.push(`  #${n++} ${r.recommendation} (${r.pool}) [${rec.themes.join('; ')}] ${rec.text}`);
+        lines.push(`  #${n++} ${r.recommendation}${seed === defaultSeed ? ` (${r.pool})` : ''} [${rec.themes.join('; ')}] ${rec.text}`);
       }
     }
     writeFileSync(process.env.REVIEW, lines.join('\n'));
