@@ -1,5 +1,6 @@
 import { and, arrayContains, asc, count, desc, eq, getTableColumns, gt, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { queryRows } from '../../db/query.js';
 import { recommendations, recommendationSources } from '../../db/schema.js';
 import { decodeCursor, paginate } from '../../lib/cursor.js';
 import { liveLinks } from '../links/links.queries.js';
@@ -103,6 +104,70 @@ async function withSources(db: Db, rows: Row[]) {
   });
 }
 
+/** The facets whose counts recommendation_facet_counts keeps (src/db/custom/recommendation-facet-counts.sql). */
+export type CountedFacet =
+  | 'all'
+  | 'mechanism'
+  | 'body'
+  | 'cycle'
+  | 'response'
+  | 'theme'
+  | 'affectedPerson'
+  | 'sdgGoal'
+  | 'sdgTarget'
+  | 'recommendingState'
+  | 'instrument';
+
+/**
+ * When `f` filters on one counted facet and on nothing else (or on nothing: 'all'), that facet and value: the
+ * list's total is then a row of recommendation_facet_counts, kept exact by triggers, instead of a count over a GIN
+ * index (which visits every matching heap page) or over the whole table.
+ */
+export function soleCountedFacet(f: RecommendationFilters): { facet: CountedFacet; value: string } | undefined {
+  const given = (Object.keys(f) as (keyof RecommendationFilters)[]).filter((k) => {
+    const v = f[k];
+    return v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0);
+  });
+  if (given.length === 0) return { facet: 'all', value: '' };
+  if (given.length !== 1) return undefined;
+  switch (given[0]) {
+    case 'mechanism':
+      return { facet: 'mechanism', value: f.mechanism! };
+    case 'body':
+      return { facet: 'body', value: f.body! };
+    case 'cycle':
+      return { facet: 'cycle', value: String(f.cycle) };
+    case 'response':
+      return { facet: 'response', value: f.response! };
+    case 'theme':
+      return { facet: 'theme', value: f.theme! };
+    case 'affectedPerson':
+      return { facet: 'affectedPerson', value: f.affectedPerson! };
+    case 'recommendingState':
+      return { facet: 'recommendingState', value: f.recommendingState! };
+    case 'instrument':
+      return { facet: 'instrument', value: f.instrument! };
+    case 'sdg':
+      return { facet: f.sdg!.includes('.') ? 'sdgTarget' : 'sdgGoal', value: f.sdg! };
+    default:
+      return undefined;
+  }
+}
+
+/** The exact number of recommendations matching `f` (whose WHERE clause is `where`). */
+async function countRecommendations(db: Db, f: RecommendationFilters, where: SQL | undefined): Promise<number> {
+  const sole = soleCountedFacet(f);
+  if (sole) {
+    const [row] = await queryRows<{ n: number | string }>(
+      db,
+      sql`select n from recommendation_facet_counts where facet = ${sole.facet} and value = ${sole.value}`,
+    );
+    return Number(row?.n ?? 0);
+  }
+  const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(recommendations).where(where);
+  return Number(n);
+}
+
 export async function listRecommendations(db: Db, f: RecommendationFilters, page: { limit: number; cursor?: string }) {
   const where = recommendationWhere(f);
   const after = decodeCursor(page.cursor, 1);
@@ -112,9 +177,8 @@ export async function listRecommendations(db: Db, f: RecommendationFilters, page
     .where(and(where, after ? gt(recommendations.id, String(after[0])) : undefined))
     .orderBy(asc(recommendations.id))
     .limit(page.limit + 1);
-  const [{ n } = { n: 0 }] = await db.select({ n: count() }).from(recommendations).where(where);
   const { items, nextCursor } = paginate(rows, page.limit, (r) => [r.id]);
-  return { items: await withSources(db, items), nextCursor, total: Number(n) };
+  return { items: await withSources(db, items), nextCursor, total: await countRecommendations(db, f, where) };
 }
 
 export async function getRecommendation(db: Db, id: string) {
