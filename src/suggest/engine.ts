@@ -55,14 +55,22 @@ export interface EngineParams {
   /** Weight of a direct and a partial crosswalk entry. */
   sectorDirect: number;
   sectorPartial: number;
+  /**
+   * Sector-theme calibrated by how generic the theme is in the country: a theme carried by more than this share of
+   * the country's recommendations (UPR Info's "Justice" covers ICC cooperation, police reform and witness protection
+   * alike) says less about which of them an activity supports, and its crosswalk rows score
+   * log(1/share) / log(1/recThemeBreadth) of their weight (and a row so scaled no longer stands in for a second
+   * specific shared term). 0 turns the calibration off.
+   */
+  recThemeBreadth: number;
   /** How much a method's score counts in the combination (noisy-or of weighted scores). */
   weights: Record<Method, number>;
 }
 
 export const DEFAULT_PARAMS: EngineParams = {
-  floor: 0.46,
+  floor: 0.44,
   maxPerActivity: 5,
-  textFull: 0.4,
+  textFull: 0.45,
   minSharedTerms: 2,
   minSpecificTerms: 1,
   minSpecificTermsAlone: 2,
@@ -73,6 +81,7 @@ export const DEFAULT_PARAMS: EngineParams = {
   researchFactor: 0.5,
   sectorDirect: 0.4,
   sectorPartial: 0.15,
+  recThemeBreadth: 0.1,
   weights: { 'sdg-match': 1, 'sector-theme': 1, text: 1 },
 };
 
@@ -133,11 +142,13 @@ export function recommendationKind(text: string): RecommendationKind {
 // ------------------------------------------------------------------ activity scope
 
 /**
- * Guideline rule 4: research, surveys and studies do not deliver what a recommendation asks. Such pairs are kept,
- * with a lower score. (A like penalty for global and many-country frames was measured on Kenya and cost as much
- * recall as it gained precision; it is not applied.)
+ * Guideline rule 4: research, surveys, studies and analyses (also in French and Spanish) do not deliver what a
+ * recommendation asks. Such pairs are kept, with a lower score. (A like penalty for global and many-country frames was
+ * measured on Kenya twice, on the first judged pool and on the enlarged one, and cost as much recall as it gained
+ * precision; it is not applied.)
  */
-const RESEARCH = /\b(research\w*|stud(y|ies)|survey\w*|seroprevalence|surveillance|cohort|epidemiolog\w*|documenting|assessing)\b/i;
+const RESEARCH =
+  /(?<![\p{L}])(research\w*|stud(y|ies)|survey\w*|seroprevalence|surveillance|cohort|epidemiolog\w*|documenting|assessing|analy[sz]\w*|recherche\w*|[ée]tudes?|enqu[êe]tes?|investigaci[óo]n\w*|estudios?|encuestas?)(?![\p{L}])/iu;
 
 /**
  * Frame grants and budget support: one text for a whole portfolio (Sida publishes a CSO's frame grant once per DAC
@@ -322,6 +333,17 @@ export function suggest(
         for (const h of hits) arr[i] = Math.max(arr[i]!, themeScore(h));
       }
     });
+    if (params.recThemeBreadth > 0 && recs.length > 0) {
+      const count = new Map<string, number>();
+      for (const r of recs) for (const th of new Set(r.themes)) count.set(th, (count.get(th) ?? 0) + 1);
+      const ref = Math.log(1 / params.recThemeBreadth);
+      for (const [th, arr] of themeArrays) {
+        const share = (count.get(th) ?? 0) / recs.length;
+        if (share <= params.recThemeBreadth) continue;
+        const f = Math.max(0, Math.log(1 / share) / ref);
+        for (let i = 0; i < n; i++) arr[i]! *= f;
+      }
+    }
   }
   const researchFactor = Float64Array.from(acts, (a) => (a.scope.research ? params.researchFactor : 1));
   const frame = Uint8Array.from(acts, (a) => (a.scope.frame ? 1 : 0));

@@ -69,7 +69,8 @@ const BROAD_WORDS = `right rights human humane capacity capacities institution i
   action actions strategy strategies practice practices order accordance commit committed devote identified fully
   establish establishing established all full adequate adequately sufficient quality equal equitable inclusive basic
   general overall standard standards principle principles concern concerned matter matters case cases aspect aspects
-  particular effort life lives living way ways means part`;
+  particular effort life lives living way ways means part
+  recommendation recommendations proposal proposals general`;
 
 const NUMBER = /^\d+$/;
 const WORD = /[\p{L}\p{N}]+/gu;

@@ -77,6 +77,10 @@ t.test('text evidence needs the specific object of the recommendation, not its b
       act('midwives', 'Midwives trained and maternity wards equipped in rural counties'),
     ],
     recs,
+    // The floor and the theme calibration are set on the real Kenyan corpus; in this seven-document one scores run
+    // lower and each theme is half the recommendations, so the test sets its own (just above a direct crosswalk
+    // row's 0.4, so a code alone never passes) to isolate the rule.
+    { params: { floor: 0.41, recThemeBreadth: 0 } },
   ).pairs;
   const got = pairs.map((p) => `${p.activityId}|${p.recommendationId}`);
   t.notOk(got.includes('broad|witness'), 'broad words and a justice sector code do not make "protection for witnesses"');
@@ -165,16 +169,11 @@ t.test('a run over the real Kenya data: report, known relevant pairs, no ratific
   t.equal(hcIrrelevant.length, 246, 'the Kenyan pairs judged irrelevant with high confidence');
   const wrong = hcIrrelevant.filter((j) => got.has(key(j.activity, j.recommendation)));
   // Re-judging the engine's unjudged suggestions (pool rejudge-2026-11-28) and the second Kenyan pool (pool2:…)
-  // found eight such pairs that the engine still suggests. Listed here so that the test says what the engine does;
-  // none may be added.
+  // found eight such pairs that the engine then suggested; after the re-tuning on the enlarged Kenyan set three
+  // remain. Listed here so that the test says what the engine does; none may be added.
   const knownWrong = [
     '46002-P-KE-K00-007 ↔ upr-ke-s08-ca91ca82a5df',
     'CA-3-P001044002 ↔ upr-ke-s08-d54de44a18f2',
-    'SE-0-SE-6-11341A0101-KEN-15130 ↔ upr-ke-s08-a19574c3e333',
-    'SE-0-SE-6-11341A0102-KEN-15130 ↔ upr-ke-s08-a19574c3e333',
-    'SE-0-SE-6-5403054102-KEN-43081 ↔ upr-ke-s08-cef1e94a80f7',
-    'UG-NGB-3329-GLFP05 ↔ upr-ke-s08-9ea51615cc6e',
-    'XM-DAC-301-2-109531-001 ↔ upr-ke-s08-20192947bce4',
     'XM-DAC-6-4-012127-02-3 ↔ upr-ke-s08-14c5fd8fde5d',
   ];
   t.same(wrong.map((j) => `${j.activity} ↔ ${j.recommendation}`).sort(), knownWrong.sort(), 'no other pair judged irrelevant with high confidence is suggested');
