@@ -8,6 +8,7 @@
 // in a child process so that its peak RSS is its own.
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import { queryRows } from '../src/db/query.js';
@@ -225,8 +226,11 @@ async function measure(file: string) {
     await facetCounts(db, f);
     facets.push({ filter: label, ms: performance.now() - s });
   }
+  const [settings] = process.env.DATABASE_URL
+    ? await queryRows<{ shared_buffers: string; work_mem: string }>(db, sql`select current_setting('shared_buffers') as shared_buffers, current_setting('work_mem') as work_mem`)
+    : [];
   await drop();
-  return { records: report.counts.read, inserted: report.counts.inserted, importSeconds, peakRssMb: rss, queries, facets };
+  return { records: report.counts.read, inserted: report.counts.inserted, importSeconds, peakRssMb: rss, queries, facets, settings };
 }
 
 if (process.argv[2] === 'measure') {
@@ -241,6 +245,7 @@ if (!existsSync(OUT)) {
   console.error(`generated ${OUT} (${(statSync(OUT).size / 1e6).toFixed(0)} MB) in ${((performance.now() - g0) / 1000).toFixed(1)} s`);
 }
 const engine = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
+const LOAD_BEFORE = loadavg().map((x) => x.toFixed(1)).join(' ');
 // The measuring process runs in a V8 heap capped at HEAP_MB: the import completing inside it is what shows that memory
 // stays flat (V8 otherwise grows its heap lazily towards a large default, and RSS with it).
 const HEAP_MB = Number(process.env.BENCH_HEAP_MB ?? 160);
@@ -253,7 +258,8 @@ const out = execFileSync(process.execPath, [`--max-old-space-size=${HEAP_MB}`, '
 const r = JSON.parse(out.trim().split('\n').pop()!) as Awaited<ReturnType<typeof measure>>;
 const size = statSync(OUT).size / 1e6;
 console.log(`engine: ${engine}; node ${process.version}; ${process.env.BENCH_CPUS ?? ''}`);
-console.log(`V8 heap capped at ${HEAP_MB} MB`);
+console.log(`V8 heap capped at ${HEAP_MB} MB; load average before: ${LOAD_BEFORE}; after: ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+if (r.settings) console.log(`PostgreSQL shared_buffers ${r.settings.shared_buffers}, work_mem ${r.settings.work_mem}`);
 console.log(`| input | records | size | import | rate | peak RSS |`);
 console.log('|---|---|---|---|---|---|');
 console.log(
