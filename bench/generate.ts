@@ -225,7 +225,7 @@ export async function generate(opts: { scale: Scale; seed: number; url: string; 
   );
 
   // Secondary indexes off during the load; rebuilt from their own definitions after it.
-  const tables = ['recommendations', 'activities', 'activity_recipient_countries', 'transactions', 'links', 'suggestions', 'coverage_tx_shares'];
+  const tables = ['recommendations', 'activities', 'activity_recipient_countries', 'transactions', 'links', 'suggestions', 'coverage_tx_shares', 'coverage_tx_buckets'];
   const idx = (
     await pool.query<{ indexname: string; indexdef: string }>(
       `select i.indexname, i.indexdef from pg_indexes i
@@ -331,14 +331,14 @@ export async function generate(opts: { scale: Scale; seed: number; url: string; 
   await Promise.all([lc.end(), sc.end()]);
   lap(`${lc.rows} links, ${sc.rows} suggestions`);
 
-  // coverage_tx_shares is derived from transactions and recipient countries / regions; its triggers were off
+  // coverage_tx_shares (and its buckets) are derived from transactions and recipient countries / regions; their triggers were off
   // during COPY, so compute it in one pass (the same function the triggers and a backfill use), in country order.
   const c = await pool.connect();
   try {
     await c.query(`set work_mem = '256MB'`);
     await c.query(`set maintenance_work_mem = '512MB'`);
     await c.query(`select coverage_shares_rebuild()`);
-    lap('computed coverage_tx_shares');
+    lap('computed coverage_tx_shares and coverage_tx_buckets');
     for (const i of idx) await c.query(i.indexdef);
     lap(`rebuilt ${idx.length} indexes`);
   } finally {

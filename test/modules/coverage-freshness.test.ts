@@ -73,6 +73,19 @@ const consistent = async (t: TapTest, label: string) => {
         (select * from coverage_shares_recomputed() except all select * from before)) x`,
   );
   t.equal(d!.n, 0, `${label}: coverage_tx_shares equals a full recomputation`);
+  // coverage_tx_buckets equals coverage_tx_shares summed per (country, basis, activity, currency, year), computed
+  // here independently of the stored function.
+  const [b] = await queryRows<{ n: number; buckets: number }>(
+    db,
+    sql`with want as (
+        select country, case when type = '2' then 'commitment' else 'disbursement' end as basis, activity_id, currency, year,
+          min(date) as first_date, max(date) as last_date, (count(*) - count(date))::int as undated, sum(amount) as amount
+        from coverage_tx_shares group by 1, 2, 3, 4, 5),
+      got as (select country, basis, activity_id, currency, year, first_date, last_date, undated, amount from coverage_tx_buckets)
+      select (select count(*)::int from ((select * from want except all select * from got) union all (select * from got except all select * from want)) x) as n,
+        (select count(*)::int from got) as buckets`,
+  );
+  t.equal(b!.n, 0, `${label}: coverage_tx_buckets equals coverage_tx_shares summed per bucket (${b!.buckets} buckets)`);
 };
 const cents = (x: number) => Math.round(x * 100) / 100;
 type TapTest = Pick<typeof t, 'equal'>;
@@ -109,6 +122,15 @@ t.test('import, link, re-import a newer version, change a link, load a rate', as
   t.not(linked.etag, before.etag);
   t.equal(linked.totals.money.amount, 1200, 'linked: the activity\'s 1,200 in KE');
   t.equal(linked.totals.covered, 1);
+  // Periods that cut the (KE, USD, 2020) bucket (1,000 on 1 March, 2,000 on 1 June) read its rows; one that holds
+  // both takes it whole; one that holds neither skips it.
+  const moneyIn = async (period: string) =>
+    (await app.inject({ method: 'GET', url: `/v1/coverage?country=KE&${period}` })).json().totals.money.amount as number;
+  t.equal(await moneyIn('from=2020-04-15'), 800, 'a period from mid-April: 40 % of the June 2,000');
+  t.equal(await moneyIn('to=2020-04-15'), 400, 'a period to mid-April: 40 % of the March 1,000');
+  t.equal(await moneyIn('from=2020-03-01&to=2020-06-01'), 1200, 'a period holding both: the whole bucket');
+  t.equal(await moneyIn('from=2020-03-02&to=2020-05-31'), 0, 'a period between them: nothing');
+  t.equal(await moneyIn('from=2020-06-01&to=2020-06-01'), 800, 'a one-day period on the last date');
 
   // v2 (newer): KE 50 %, TZ 50 %; 700 USD and 100 EUR disbursed, plus 300 USD naming UG; the old transactions are gone.
   const v2 = await imp('v2.xml', activity('2024-02-01T00:00:00Z', '<recipient-country code="KE" percentage="50"/><recipient-country code="TZ" percentage="50"/>', [

@@ -46,3 +46,28 @@ export const coverageTxShares = pgTable(
   // (coverage_tx_shares_activity on (activity_id, position, country)), so that one activity's rows (alignment,
   // and the triggers' delete) are an index-only read too.
 );
+
+/**
+ * coverage_tx_shares pre-aggregated per (country, basis, activity, currency, rate year): the exact numeric sum of
+ * the rows' amounts, with the first and last transaction date of the bucket and how many rows have no date.
+ * A coverage statement takes a bucket whole when the period contains all its rows (always, without a period),
+ * skips it when the period contains none, and re-reads the dated rows of coverage_tx_shares only for the
+ * buckets a period cuts; numeric sums are exact, so the result is the same number as summing the rows.
+ * Derived data only, written by the same refresh as coverage_tx_shares (src/db/custom/coverage-buckets.sql),
+ * in the writer's own transaction. Its covering indexes (by country, by activity) are custom SQL.
+ */
+export const coverageTxBuckets = pgTable('coverage_tx_buckets', {
+  country: text().notNull(),
+  /** 'disbursement' (types 3 and 4) or 'commitment' (type 2). */
+  basis: text().notNull(),
+  activityId: text().notNull(),
+  currency: text().notNull(),
+  /** The rate year (null only when the rows have no date at all). */
+  year: integer(),
+  firstDate: date({ mode: 'string' }),
+  lastDate: date({ mode: 'string' }),
+  /** Rows of the bucket without a transaction date (they count only when no period is asked). */
+  undated: integer().notNull(),
+  /** Σ amount of the bucket's rows, exact. */
+  amount: numeric({ mode: 'string' }).notNull(),
+});

@@ -6,12 +6,12 @@
  *   cl     the counted links: live links of the asked statuses, plus (links=suggested) open suggestions
  *          at or above minScore as links of weight 1; only links of activities passing the activity filters
  *   act0   the activities looked at (linked ones; for donor answers every activity in the country)
- *   share  each activity's share of a country: its percentage rescaled so that countries and regions add
- *          to 100 (missing percentages share what is left equally; none at all: equal shares)
- *   tx     each transaction of the basis dated in the period × the country's share (1 when the
- *          transaction names the country, 0 when it names another)
- *   convd  amounts summed per (activity, country, currency, year) and converted through US dollars with the
- *          rate of the year; no rate → converted is null and the amount stays in its currency (unconverted)
+ *   bk     the activities' buckets of coverage_tx_buckets: each transaction of the basis × the country's share
+ *          (coverage_tx_shares: 1 when the transaction names the country, 0 when it names another, else the
+ *          activity's rescaled percentage), summed per (activity, country, currency, rate year)
+ *   conv   the buckets a period holds whole, plus the rows dated in the period of the buckets it cuts
+ *   convd  those amounts converted through US dollars with the rate of the year; no rate → converted is null
+ *          and the amount stays in its currency (unconverted)
  *   am/amu an activity's money in a country (converted), and what could not be converted, per currency
  *   attr   each counted link's factor: weight ÷ max(1, Σ weights of the activity's counted links in the
  *          country), so one activity's attributed money never exceeds its money in the country
@@ -147,6 +147,13 @@ function pipeline(p: CoverageParams, scope: Scope): SQL {
       from recommendations where recommendations.country = ${C} and ${recFilter(p)}
     ),`;
   }
+  // The period over coverage_tx_buckets: a bucket whose rows all lie in the period is taken whole (every bucket
+  // when no period is asked); one with no row in it is skipped; only the buckets the period cuts are re-read row
+  // by row from coverage_tx_shares. Numeric sums are exact, so this is the very sum of the rows in the period.
+  const whole = hasPeriod(p)
+    ? sql`b.undated = 0${p.from ? sql` and b.first_date >= ${p.from}::date` : sql``}${p.to ? sql` and b.last_date <= ${p.to}::date` : sql``}`
+    : sql`true`;
+  const cut = sql`not (${whole}) and b.first_date is not null${p.from ? sql` and b.last_date >= ${p.from}::date` : sql``}${p.to ? sql` and b.first_date <= ${p.to}::date` : sql``}`;
   const period = sql.join(
     [
       sql`s.type in (${sql.join(types.map((x) => sql`${x}`), sql`, `)})`,
@@ -157,36 +164,58 @@ function pipeline(p: CoverageParams, scope: Scope): SQL {
   );
   return sql`with
     ${head}
-    tx as (
-      select s.activity_id, s.country, s.currency, s.year, s.amount
-      from coverage_tx_shares s
-      where ${scope.kind === 'donor' ? sql`true` : sql`s.country = ${scope.country}`} and s.activity_id in (select id from act0) and ${period}
+    ${
+      scope.kind === 'donor'
+        ? sql`bk as (
+      select b.activity_id, b.country, b.currency, b.year, b.amount, ${whole} as whole, ${cut} as cut
+      from coverage_tx_buckets b
+      where b.basis = ${p.basis} and b.activity_id in (select id from act0)
+    ),`
+        : // The country's buckets of the basis are one index-only range read (materialised, so that the planner
+          // cannot turn it into one probe per activity), joined to the activities looked at by hash.
+          sql`bk as materialized (
+      select b.activity_id, b.country, b.currency, b.year, b.amount, ${whole} as whole, ${cut} as cut
+      from coverage_tx_buckets b where b.country = ${scope.country} and b.basis = ${p.basis}
+        and (${hasPeriod(p) ? sql`(${whole}) or (${cut})` : sql`true`})
+    ),`
+    }
+    conv as (
+      select b.activity_id, b.country, b.currency, b.year, b.amount from bk b where b.whole and b.activity_id in (select id from act0)
+      ${
+        hasPeriod(p)
+          ? sql`union all
+      select s.activity_id, s.country, s.currency, s.year, sum(s.amount)
+      from bk b join coverage_tx_shares s
+        on s.country = b.country and s.activity_id = b.activity_id and s.currency = b.currency and s.year = b.year
+      where b.cut and b.activity_id in (select id from act0) and ${period}
+      group by 1, 2, 3, 4`
+          : sql``
+      }
     ),
-    conv as (select activity_id, country, currency, year, sum(amount) as amount from tx group by 1, 2, 3, 4),
+    -- The rates, materialised: joined by hash, never probed once per amount.
+    rt as materialized (select currency, year, units_per_usd from exchange_rates),
     convd as materialized (
       select c.*, fr.u as from_rate, tr.u as to_rate,
         case when c.currency = ${T} then c.amount when fr.u is not null and tr.u is not null then c.amount / fr.u * tr.u end as converted
       from conv c
-      left join exchange_rates fe on fe.currency = c.currency and fe.year = c.year
-      left join exchange_rates te on te.currency = ${T}::text and te.year = c.year
+      left join rt fe on fe.currency = c.currency and fe.year = c.year
+      ${T === 'USD' ? sql`` : sql`left join rt te on te.currency = ${T}::text and te.year = c.year`}
       cross join lateral (select case when c.currency = 'USD' then 1::numeric else fe.units_per_usd end as u) fr
-      cross join lateral (select case when ${T}::text = 'USD' then 1::numeric else te.units_per_usd end as u) tr
+      cross join lateral (select ${T === 'USD' ? sql`1::numeric` : sql`te.units_per_usd`} as u) tr
     ),
     am as materialized (
       select activity_id, country, coalesce(sum(converted), 0) as money, bool_or(amount <> 0) as has_money from convd group by 1, 2
     ),
     amu as (select activity_id, country, currency, sum(amount) as amount from convd where converted is null group by 1, 2, 3),
-    elig as (
-      select distinct cl.activity_id, cl.country from cl
-      join act0 a on a.id = cl.activity_id
-      left join am on am.activity_id = cl.activity_id and am.country = cl.country
-      where ${hasPeriod(p) ? sql`a.overlaps or coalesce(am.has_money, false)` : sql`true`}
-    ),
-    lw as (select cl.activity_id, cl.country, sum(cl.weight) as w from cl join elig using (activity_id, country) group by 1, 2),
+    -- Σ weights over all the activity's counted links in the country: with a period an activity counts or not as a
+    -- whole (its dates overlap or it has money in the period), so this is the sum over its counted links.
+    lw as (select activity_id, country, sum(weight) as w from cl group by 1, 2),
     attr as materialized (
       select cl.recommendation_id, cl.activity_id, cl.country, a.donor, cl.weight / greatest(lw.w, 1) as f
       from cl join lw using (activity_id, country) join act0 a on a.id = cl.activity_id
+      ${hasPeriod(p) ? sql`left join am on am.activity_id = cl.activity_id and am.country = cl.country` : sql``}
       where cl.recommendation_id in (select id from rec)
+        ${hasPeriod(p) ? sql`and (a.overlaps or coalesce(am.has_money, false))` : sql``}
     ),
     attrm as materialized (
       select attr.*, attr.f * coalesce(am.money, 0) as money from attr left join am using (activity_id, country)
@@ -398,7 +427,7 @@ async function aggregate(db: Db, p: CoverageParams, dims: Dimension[]) {
   const query = sql`${pipeline(p, { kind: 'linked', country: p.country! })},
     ${keyed}
     select json_build_object(
-      'figs', coalesce((
+      'figs', ${dims.length === 0 ? sql`'[]'::json` : sql`coalesce((
         select json_agg(f) from (
           select ${lead(sel)}
             count(distinct keyed.id) as recs,
@@ -407,17 +436,25 @@ async function aggregate(db: Db, p: CoverageParams, dims: Dimension[]) {
             count(distinct m.donor) as donors,
             coalesce(sum(m.money), 0) as money
           from keyed ${donorAt >= 0 ? sql`join` : sql`left join`} attrm m on m.recommendation_id = keyed.id
-          ${groupBy}) f), '[]'::json),
+          ${groupBy}) f), '[]'::json)`},
       'recs', coalesce((
         select json_agg(r) from (
           select ${lead(recKeyCols.map((i) => sql`keyed.${col(i)}`))} count(distinct keyed.id) as recs from keyed ${recGroup}) r), '[]'::json),
-      'unc', coalesce((
+      'unc', ${
+        dims.length === 0
+          ? sql`'[]'::json`
+          : sql`coalesce((
         select json_agg(u) from (
           select ${lead(selU)} u.currency, sum(u.amount) as amount
           from keyed join attru u on u.recommendation_id = keyed.id
-          group by ${sql.join([...dims.map((_d, i) => sql`${sql.raw(String(i + 1))}`), sql.raw(String(dims.length + 1))], sql`, `)}) u), '[]'::json),
-      'totals', (select json_build_object('recs', (select count(*) from rec), 'covered', count(distinct recommendation_id),
-          'activities', count(distinct activity_id), 'donors', count(distinct donor), 'money', coalesce(sum(money), 0)) from attrm),
+          group by ${sql.join([...dims.map((_d, i) => sql`${sql.raw(String(i + 1))}`), sql.raw(String(dims.length + 1))], sql`, `)}) u), '[]'::json)`
+      },
+      -- Distinct counts by hashing (count(distinct) would sort each of them).
+      'totals', json_build_object('recs', (select count(*) from rec),
+          'covered', (select count(*) from (select distinct recommendation_id from attrm) x),
+          'activities', (select count(*) from (select distinct activity_id from attrm) x),
+          'donors', (select count(*) from (select distinct donor from attrm where donor is not null) x),
+          'money', (select coalesce(sum(money), 0) from attrm)),
       'totalUnc', coalesce((select json_agg(u) from (select currency, sum(amount) as amount from attru group by currency) u), '[]'::json),
       ${provenanceSql(p)}
     ) as answer`;
