@@ -339,6 +339,9 @@ export async function generate(opts: { scale: Scale; seed: number; url: string; 
     await c.query(`set maintenance_work_mem = '512MB'`);
     await c.query(`select coverage_shares_rebuild()`);
     lap('computed coverage_tx_shares and coverage_tx_buckets');
+    // Likewise the recommendation counts behind list totals and unfiltered facets.
+    await c.query(`select recommendation_facet_counts_rebuild()`);
+    lap('counted recommendation facets');
     for (const i of idx) await c.query(i.indexdef);
     lap(`rebuilt ${idx.length} indexes`);
   } finally {
