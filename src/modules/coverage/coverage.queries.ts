@@ -228,13 +228,15 @@ function pipeline(p: CoverageParams, scope: Scope): SQL {
 
 /**
  * Runs one coverage statement in its own transaction with settings for it alone (SET LOCAL): work_mem high
- * enough that its sorts and hash aggregates (tens of thousands of rows at L) stay in memory instead of spilling,
- * and no JIT: the planner's cost of these statements is far above jit_above_cost, and compiling their
- * expressions took ~3 s, more than running them (docs/coverage.md, "Design").
+ * enough that its sorts and hash aggregates (tens of thousands of rows at L) stay in memory instead of spilling;
+ * no JIT: the planner's cost of these statements is far above jit_above_cost, and compiling their
+ * expressions took ~3 s, more than running them; and no merge joins: the CTEs' row counts are unknown to the
+ * planner (it assumes 200 distinct keys), so it chose to sort tens of thousands of rows on text keys for merge
+ * joins where hash joins cost 10-25 % less at L (README, "Coverage", "Design").
  */
 async function coverageRows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`);
+    await tx.execute(sql`select set_config('work_mem', '64MB', true), set_config('jit', 'off', true), set_config('enable_mergejoin', 'off', true)`);
     return queryRows<T>(tx as unknown as Db, query);
   });
 }
@@ -680,10 +682,14 @@ function donorFiguresSql(p: CoverageParams, key: 'donor' | 'country'): SQL {
       from act0 a join am on am.activity_id = a.id
       ${hasPeriod(p) ? sql`where a.overlaps or am.has_money` : sql``}
     ),
-    by_in as (select ${key === 'donor' ? sql`donor` : sql`country`} as k, sum(money) as money_in, count(distinct activity_id) as activities from ok group by 1),
+    -- ok has one row per (activity, country), so per donor in a country, or per country of a donor, count(*)
+    -- counts activities; the distinct recommendations per key are hashed apart (count(distinct) would sort).
+    by_in as (select ${key === 'donor' ? sql`donor` : sql`country`} as k, sum(money) as money_in, count(*) as activities from ok group by 1),
     by_link as (
-      select ${key === 'donor' ? sql`m.donor` : sql`m.country`} as k, sum(m.money) as linked, count(*) as links, count(distinct m.recommendation_id) as recs
-      from attrm m group by 1),
+      select l.k, l.linked, l.links, r.recs
+      from (select ${key === 'donor' ? sql`m.donor` : sql`m.country`} as k, sum(m.money) as linked, count(*) as links from attrm m group by 1) l
+      join (select d.k, count(*) as recs from (select distinct ${key === 'donor' ? sql`m.donor` : sql`m.country`} as k, m.recommendation_id from attrm m) d group by 1) r
+        on r.k is not distinct from l.k),
     unc_in as materialized (
       select ${key === 'donor' ? sql`a.donor` : sql`amu.country`} as k, amu.currency, sum(amu.amount) as amount
       from amu join act0 a on a.id = amu.activity_id group by 1, 2),
