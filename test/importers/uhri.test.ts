@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import t from 'tap';
 import type { Db } from '../../src/db/client.js';
@@ -299,4 +301,70 @@ t.test('UPR Info first, then UHRI through POST /v1/imports/uhri: one recommendat
   const unknown = await post(readFileSync(UNKNOWN_NAMES), 'application/json');
   t.equal(unknown.statusCode, 422);
   t.match(unknown.json().errors, [{ path: /record e0e0e0e0-0000-4000-8000-000000000002: Countries/, message: /Atlantis/ }]);
+});
+
+t.test('a joint UHRI recommendation pairs with its first State\'s UPR Info row, in either import order', async (t) => {
+  // UPR Info writes a joint recommendation once per recommending State. These three rows are real (the bundled
+  // sample, Kenya, session 8); the UHRI annotation listing the three States together is written for this test in
+  // the export's shape.
+  const dir = mkdtempSync(join(tmpdir(), 'uhri-joint-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const sample = readFileSync(fromRoot('data/sample/upr-info_recommendations_sample.csv'), 'utf8').split('\n');
+  const rows = sample.filter((l) => l.startsWith('Kenya,') && l.includes(',Abolish the death penalty,'));
+  t.equal(rows.length, 3, 'Austria, Germany and Ireland, one row each');
+  const uprFile = join(dir, 'upr-info.csv');
+  writeFileSync(uprFile, `${sample[0]}\n${rows.join('\n')}\n`);
+  const annotation = (id: string, states: string[]) => ({
+    AnnotationId: id,
+    Text: `<p>101.40. Abolish the death penalty (${states.join(', ')});</p>`,
+    Symbol: 'A/HRC/15/8',
+    DocumentId: null,
+    PublicationDate: '2010-06-17T00:00:00',
+    AnnotationType: 'Recommendations',
+    Body: 'UPR',
+    Countries: ['Kenya'],
+    Regions: ['Africa'],
+    Themes: ['Right to life'],
+    AffectedPersons: ['Persons deprived of their liberty'],
+    Sdgs: ['16.1 - Significantly reduce all forms of violence and related death rates everywhere'],
+    UprSession: '8',
+    UprRecommendingStates: states,
+    UprPosition: 'Supported',
+  });
+  const uhriFile = join(dir, 'uhri.json');
+  writeFileSync(uhriFile, JSON.stringify([annotation('7d1c2b3a-0000-4000-8000-0000000000a1', ['Austria', 'Germany', 'Ireland'])]));
+
+  const content = (db: Db) =>
+    queryRows<Row>(
+      db,
+      sql`select r.recommending_states, r.response, r.action_category, r.themes, r.sdg_targets, r.affected_persons,
+            r.document_symbol, r.paragraph, r.text,
+            (select array_agg(importer order by importer) from recommendation_sources s where s.recommendation_id = r.id) as importers
+          from recommendations r order by r.recommending_states[1]`,
+    );
+
+  const a = await createTestDatabase(t);
+  t.match((await importFile(a.db, 'upr-info', uprFile, atomic)).counts, { read: 3, inserted: 3 });
+  const ua = await importFile(a.db, 'uhri', uhriFile, atomic);
+  t.match(ua.counts, { read: 1, inserted: 0, updated: 1, matched: 1 }, 'UPR Info first: the joint annotation is matched');
+  t.equal(await total(a.db), 3, 'nothing counted twice: three recommendations, as UPR Info has them');
+  const A = await content(a.db);
+  t.match(A[0], { recommending_states: ['AT'], importers: ['uhri', 'upr-info'], sdg_targets: ['16.1'], paragraph: '101.40', action_category: 5 });
+  t.same(A.slice(1).map((r) => [r.recommending_states, r.importers]), [[['DE'], ['upr-info']], [['IE'], ['upr-info']]]);
+
+  const b = await createTestDatabase(t);
+  t.match((await importFile(b.db, 'uhri', uhriFile, atomic)).counts, { read: 1, inserted: 1 });
+  const ub = await importFile(b.db, 'upr-info', uprFile, atomic);
+  t.match(ub.counts, { read: 3, inserted: 2, updated: 1, matched: 1 }, 'UHRI first: Austria\'s row joins the joint annotation');
+  t.equal(await total(b.db), 3);
+  t.same(await content(b.db), A, 'either order gives the same recommendations');
+
+  // A joint annotation whose first State has no row of its own in UPR Info pairs with nothing: it is kept beside.
+  writeFileSync(uhriFile, JSON.stringify([annotation('7d1c2b3a-0000-4000-8000-0000000000a2', ['France', 'Austria'])]));
+  const c = await createTestDatabase(t);
+  await importFile(c.db, 'upr-info', uprFile, atomic);
+  const uc = await importFile(c.db, 'uhri', uhriFile, atomic);
+  t.match(uc.counts, { read: 1, inserted: 1 });
+  t.equal(uc.counts.matched ?? 0, 0, 'no match');
+  t.equal(await total(c.db), 4);
 });

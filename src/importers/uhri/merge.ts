@@ -1,7 +1,8 @@
 /**
  * One recommendation, several sources (UPR Info and UHRI). A UPR recommendation arriving from one source is
  * merged into an existing one from the other when both name the same State under review and session, the same
- * recommending States, and texts that are equal after normalisation or nearly equal (token Jaccard ≥ 0.9).
+ * recommending States (or, for a joint recommendation, its first State: statesMatch), and texts that are equal
+ * after normalisation or nearly equal (token Jaccard ≥ 0.9).
  * Used by both importers, whichever comes first: the recommendation keeps its id and gains a source row.
  *
  * Field ownership of a merged recommendation: the UPR fields (State, session, cycle, response, recommending
@@ -60,6 +61,20 @@ interface Candidate extends Record<string, unknown> {
 const sameStates = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
 /**
+ * Whether two records' recommending States agree: the same set; or one is a joint recommendation (several
+ * States, as UHRI and the UN report list them) and the other names that recommendation's first State alone
+ * (UPR Info writes a joint recommendation once per State, each row a record of its own). The joint record
+ * pairs with its first State's row; the other States' rows stay UPR Info's own recommendations. Either
+ * import order gives the same pairing, and no joint record is added beside the rows it repeats.
+ */
+export function statesMatch(a: string[], b: string[]): 'same' | 'joint' | undefined {
+  if (sameStates(a, b)) return 'same';
+  if (a.length === 1 && b.length > 1 && b[0] === a[0]) return 'joint';
+  if (b.length === 1 && a.length > 1 && a[0] === b[0]) return 'joint';
+  return undefined;
+}
+
+/**
  * For each key, the id of an existing UPR recommendation it is the twin of, among those that have no source
  * of `importer` yet (so a recommendation gains at most one source of each importer). One query per batch; the
  * candidates of a (State, session) are few. Exact matches are taken first, then the nearest above the threshold;
@@ -102,9 +117,13 @@ export async function findUprTwins(tx: Db, keys: TwinKey[], importer: string): P
       if (out[i]) return;
       let best: { id: string; score: number } | undefined;
       for (const { c, norm } of byPair.get(`${k.country}|${k.session}`) ?? []) {
-        if (taken.has(c.id) || !sameStates(c.recommending_states, k.recommendingStates)) continue;
-        const score = norm === norms[i] ? 1 : exact ? 0 : jaccard(norm, norms[i]!);
-        if ((exact ? score === 1 : score >= NEAR_EQUAL_JACCARD) && (!best || score > best.score)) best = { id: c.id, score };
+        const states = taken.has(c.id) ? undefined : statesMatch(c.recommending_states, k.recommendingStates);
+        if (!states) continue;
+        const text = norm === norms[i] ? 1 : exact ? 0 : jaccard(norm, norms[i]!);
+        if (!(exact ? text === 1 : text >= NEAR_EQUAL_JACCARD)) continue;
+        // At equal text, the same States before a joint recommendation's first State.
+        const score = text + (states === 'same' ? 1e-9 : 0);
+        if (!best || score > best.score) best = { id: c.id, score };
       }
       if (best) {
         out[i] = best.id;
