@@ -138,7 +138,12 @@ function pipeline(p: CoverageParams, scope: Scope): SQL {
       ${openSuggestions(sql`s.country = ${C}`)}
     ),
     act0 as materialized (select ${actCols} from activities where ${actWhere} and ${actFilter(p)}),
-    cl as materialized (select * from cl0 where activity_id in (select id from act0)),
+    ${
+      p.donor === undefined && p.sector === undefined
+        ? // No activity filter: every link's and suggestion's activity exists (foreign keys), so act0 drops none.
+          sql`cl as not materialized (select * from cl0),`
+        : sql`cl as materialized (select * from cl0 where activity_id in (select id from act0)),`
+    }
     rec as materialized (
       select recommendations.id, recommendations.country, recommendations.mechanism, recommendations.body, recommendations.cycle,
         recommendations.response, recommendations.themes, recommendations.affected_persons, recommendations.sdg_goals,
@@ -203,6 +208,10 @@ function pipeline(p: CoverageParams, scope: Scope): SQL {
       cross join lateral (select case when c.currency = 'USD' then 1::numeric else fe.units_per_usd end as u) fr
       cross join lateral (select ${T === 'USD' ? sql`1::numeric` : sql`te.units_per_usd`} as u) tr
     ),
+    -- The (currency, year) pairs of the amounts, whether converted or not: what the provenance lists.
+    cy as materialized (
+      select currency, year, bool_or(converted is not null) as used, bool_or(converted is null) as missing from convd group by 1, 2
+    ),
     am as materialized (
       select activity_id, country, coalesce(sum(converted), 0) as money, bool_or(amount <> 0) as has_money from convd group by 1, 2
     ),
@@ -248,19 +257,19 @@ const provenanceSql = (p: CoverageParams) => sql`
       'origin', e.origin, 'importRunId', e.import_run_id) order by e.currency, e.year)
     from exchange_rates e
     where (e.currency, e.year) in (
-      select currency, year from convd where converted is not null and currency not in (${p.currency}, 'USD')
-      union select ${p.currency}::text, year from convd where converted is not null and currency <> ${p.currency} and ${p.currency} <> 'USD')
+      select currency, year from cy where used and currency not in (${p.currency}, 'USD')
+      union select ${p.currency}::text, year from cy where used and currency <> ${p.currency} and ${p.currency} <> 'USD')
   ), '[]'::json),
   'missing', coalesce((
     select json_agg(json_build_object('currency', currency, 'year', year) order by currency, year)
-    from (select distinct currency, year from convd where converted is null) m
+    from cy where missing
   ), '[]'::json),
   'runs', coalesce((
     select json_agg(json_build_object('id', ir.id, 'kind', ir.kind, 'file', ir.file_name, 'sha256', ir.sha256, 'finishedAt', ir.finished_at) order by ir.started_at, ir.id)
     from import_runs ir
     where ir.id in (
       select import_run_id from rec union select import_run_id from act0
-      union select e.import_run_id from exchange_rates e where (e.currency, e.year) in (select currency, year from convd where converted is not null))
+      union select e.import_run_id from exchange_rates e where (e.currency, e.year) in (select currency, year from cy where used))
   ), '[]'::json)`;
 
 // ---------------------------------------------------------------- shaping
