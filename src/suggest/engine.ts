@@ -127,7 +127,7 @@ const KIND_PATTERNS: [Exclude<RecommendationKind, 'other'>, RegExp][] = [
 ];
 
 /** The cue an activity's text must carry to support a recommendation of that kind. */
-const KIND_CUES: Record<Exclude<RecommendationKind, 'other'>, RegExp> = {
+export const KIND_CUES: Record<Exclude<RecommendationKind, 'other'>, RegExp> = {
   ratify: /\b(ratif\w*|accession|accede)\b/i,
   invite: /\b(special rapporteur|special procedures?|invitation)\b/i,
   report: /\b(treaty bod(y|ies)|universal periodic review|upr|periodic report\w*|concluding observations)\b/i,
@@ -163,7 +163,7 @@ export function activityScope(text: string, title = text): { research: boolean; 
 
 // ------------------------------------------------------------------ preparation
 
-interface PreparedActivity {
+export interface PreparedActivity {
   id: string;
   text: string;
   lang: Lang;
@@ -173,7 +173,7 @@ interface PreparedActivity {
   scope: { research: boolean; frame: boolean };
 }
 
-interface PreparedRecommendation {
+export interface PreparedRecommendation {
   id: string;
   text: string;
   tokens: Token[];
@@ -208,7 +208,7 @@ function activityText(a: EngineActivity): { text: string; lang: Lang; tokens: To
   return { text: parts.join('\n'), lang, tokens };
 }
 
-function prepareActivities(acts: EngineActivity[], cw: Crosswalk, methods: Set<Method>): PreparedActivity[] {
+export function prepareActivities(acts: EngineActivity[], cw: Crosswalk, methods: Set<Method>): PreparedActivity[] {
   return acts.map((a) => {
     const { text, lang, tokens } = methods.has('text') ? activityText(a) : { text: '', lang: 'en' as Lang, tokens: [] };
     const themes = new Map<string, SectorThemeHit[]>();
@@ -228,7 +228,7 @@ function prepareActivities(acts: EngineActivity[], cw: Crosswalk, methods: Set<M
   });
 }
 
-function prepareRecommendations(recs: EngineRecommendation[]): PreparedRecommendation[] {
+export function prepareRecommendations(recs: EngineRecommendation[]): PreparedRecommendation[] {
   return recs.map((r) => ({
     id: r.id,
     text: r.text,

@@ -166,11 +166,13 @@ t.test('a run over the real Kenya data: report, known relevant pairs, no ratific
 
   // Pairs judged irrelevant with high confidence: none of them is suggested.
   const hcIrrelevant = kenya.filter((j) => !j.relevant && j.confidence === 'high');
-  t.equal(hcIrrelevant.length, 246, 'the Kenyan pairs judged irrelevant with high confidence');
+  t.equal(hcIrrelevant.length, 252, 'the Kenyan pairs judged irrelevant with high confidence');
   const wrong = hcIrrelevant.filter((j) => got.has(key(j.activity, j.recommendation)));
   // Re-judging the engine's unjudged suggestions (pool rejudge-2026-11-28) and the second Kenyan pool (pool2:…)
   // found eight such pairs that the engine then suggested; after the re-tuning on the enlarged Kenyan set three
-  // remain. Listed here so that the test says what the engine does; none may be added.
+  // remain. Listed here so that the test says what the engine does; none may be added. (In-sample: the engine was
+  // tuned on these Kenyan judgements. The pool rejudge-2026-11-28-r3, judged for the learned-combiner experiment,
+  // added six such pairs that this engine does not suggest.)
   const knownWrong = [
     '46002-P-KE-K00-007 ↔ upr-ke-s08-ca91ca82a5df',
     'CA-3-P001044002 ↔ upr-ke-s08-d54de44a18f2',
