@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createDb } from './db/client.js';
+import { memoryFacts, sharedBuffersAdvice } from './db/memory.js';
 import { runMigrations } from './db/migrate.js';
 import { prepareData } from './seed.js';
 
@@ -19,6 +20,9 @@ async function main() {
 
   const app = await buildApp({ config, database, logger });
   await prepareData(database.db, { seedSample: config.SEED_ON_START && database.engine === 'pglite', log: app.log });
+  const facts = await memoryFacts(database).catch(() => undefined);
+  const advice = facts && sharedBuffersAdvice(facts);
+  if (advice) app.log.warn(facts, advice);
 
   let closing = false;
   const shutdown = async (signal: string) => {
