@@ -1,5 +1,6 @@
 import { and, asc, between, count, eq, gt, inArray, or, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { readInChunks } from '../../db/query.js';
 import { codelistItems, exchangeRates } from '../../db/schema.js';
 import { BASE_CURRENCY } from '../../importers/rates.importer.js';
 import { decodeCursor, isoTimestamp, paginate } from '../../lib/cursor.js';
@@ -85,10 +86,9 @@ export async function ratesFor(db: Db, pairs: { currency: string; year: number }
   }
   const list = [...wanted.values()];
   // By currency and year range, kept when asked for: PGlite fails on long lists of (currency, year) row values.
-  for (let i = 0; i < list.length; i += 1000) {
-    const chunk = list.slice(i, i + 1000);
+  const rows = await readInChunks(list, (chunk) => {
     const years = chunk.map((p) => p.year);
-    const rows = await db
+    return db
       .select()
       .from(exchangeRates)
       .where(
@@ -97,18 +97,18 @@ export async function ratesFor(db: Db, pairs: { currency: string; year: number }
           between(exchangeRates.year, Math.min(...years), Math.max(...years)),
         ),
       );
-    for (const r of rows) {
-      const key = rateKey(r.currency, r.year);
-      if (!wanted.has(key)) continue;
-      out.set(key, {
-        currency: r.currency,
-        year: r.year,
-        unitsPerUsd: Number(r.unitsPerUsd),
-        source: r.source,
-        origin: r.origin as 'bundled' | 'loaded',
-        importRunId: r.importRunId,
-      });
-    }
+  });
+  for (const r of rows) {
+    const key = rateKey(r.currency, r.year);
+    if (!wanted.has(key)) continue;
+    out.set(key, {
+      currency: r.currency,
+      year: r.year,
+      unitsPerUsd: Number(r.unitsPerUsd),
+      source: r.source,
+      origin: r.origin as 'bundled' | 'loaded',
+      importRunId: r.importRunId,
+    });
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { and, arrayContains, asc, count, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/client.js';
+import { readInChunks } from '../../db/query.js';
 import { activities, linkHistory, links, recommendations } from '../../db/schema.js';
 import { decodeCursor, isoTimestamp, paginate } from '../../lib/cursor.js';
 import {
@@ -253,27 +254,20 @@ function pairProblems(
 }
 
 async function activityCountries(db: Db, ids: string[]) {
-  const out = new Map<string, { countryCodes: string[] }>();
-  for (let i = 0; i < ids.length; i += 1000) {
-    const rows = await db
+  const rows = await readInChunks(ids, (part) =>
+    db
       .select({ id: activities.iatiIdentifier, countryCodes: activities.countryCodes })
       .from(activities)
-      .where(inArray(activities.iatiIdentifier, ids.slice(i, i + 1000)));
-    for (const r of rows) out.set(r.id, { countryCodes: r.countryCodes });
-  }
-  return out;
+      .where(inArray(activities.iatiIdentifier, part)),
+  );
+  return new Map(rows.map((r) => [r.id, { countryCodes: r.countryCodes }]));
 }
 
 async function recommendationCountries(db: Db, ids: string[]) {
-  const out = new Map<string, { country: string }>();
-  for (let i = 0; i < ids.length; i += 1000) {
-    const rows = await db
-      .select({ id: recommendations.id, country: recommendations.country })
-      .from(recommendations)
-      .where(inArray(recommendations.id, ids.slice(i, i + 1000)));
-    for (const r of rows) out.set(r.id, { country: r.country });
-  }
-  return out;
+  const rows = await readInChunks(ids, (part) =>
+    db.select({ id: recommendations.id, country: recommendations.country }).from(recommendations).where(inArray(recommendations.id, part)),
+  );
+  return new Map(rows.map((r) => [r.id, { country: r.country }]));
 }
 
 async function liveLinkOf(db: Db, activityId: string, recommendationId: string) {
@@ -432,15 +426,13 @@ export async function importLinks(db: Db, items: ImportItem[], actor: Actor, rea
       activityCountries(tx, [...new Set(items.map((i) => i.input.activityId))]),
       recommendationCountries(tx, [...new Set(items.map((i) => i.input.recommendationId))]),
     ]);
-    const live = new Map<string, string>();
-    const activityIds = [...acts.keys()];
-    for (let i = 0; i < activityIds.length; i += 1000) {
-      const rows = await tx
+    const liveRows = await readInChunks([...acts.keys()], (part) =>
+      tx
         .select({ id: links.id, a: links.activityId, r: links.recommendationId })
         .from(links)
-        .where(and(inArray(links.activityId, activityIds.slice(i, i + 1000)), isNull(links.retiredAt)));
-      for (const r of rows) live.set(`${r.a}\u0000${r.r}`, r.id);
-    }
+        .where(and(inArray(links.activityId, part), isNull(links.retiredAt))),
+    );
+    const live = new Map(liveRows.map((r) => [`${r.a}\u0000${r.r}`, r.id]));
 
     const errors: ProblemFieldError[] = [...readErrors];
     const firstAt = new Map<string, string>();
