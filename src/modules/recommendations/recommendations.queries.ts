@@ -130,29 +130,23 @@ export function soleCountedFacet(f: RecommendationFilters): { facet: CountedFace
   });
   if (given.length === 0) return { facet: 'all', value: '' };
   if (given.length !== 1) return undefined;
-  switch (given[0]) {
-    case 'mechanism':
-      return { facet: 'mechanism', value: f.mechanism! };
-    case 'body':
-      return { facet: 'body', value: f.body! };
-    case 'cycle':
-      return { facet: 'cycle', value: String(f.cycle) };
-    case 'response':
-      return { facet: 'response', value: f.response! };
-    case 'theme':
-      return { facet: 'theme', value: f.theme! };
-    case 'affectedPerson':
-      return { facet: 'affectedPerson', value: f.affectedPerson! };
-    case 'recommendingState':
-      return { facet: 'recommendingState', value: f.recommendingState! };
-    case 'instrument':
-      return { facet: 'instrument', value: f.instrument! };
-    case 'sdg':
-      return { facet: f.sdg!.includes('.') ? 'sdgTarget' : 'sdgGoal', value: f.sdg! };
-    default:
-      return undefined;
-  }
+  const key = given[0]!;
+  if (key === 'sdg') return { facet: f.sdg!.includes('.') ? 'sdgTarget' : 'sdgGoal', value: f.sdg! };
+  const facet = COUNTED_FILTERS[key];
+  return facet && { facet, value: String(f[key]) };
 }
+
+/** The single-valued filters whose facet (same name) is counted; `sdg` splits into goal and target above. */
+const COUNTED_FILTERS: Partial<Record<keyof RecommendationFilters, CountedFacet>> = {
+  mechanism: 'mechanism',
+  body: 'body',
+  cycle: 'cycle',
+  response: 'response',
+  theme: 'theme',
+  affectedPerson: 'affectedPerson',
+  recommendingState: 'recommendingState',
+  instrument: 'instrument',
+};
 
 /** The exact number of recommendations matching `f` (whose WHERE clause is `where`). */
 async function countRecommendations(db: Db, f: RecommendationFilters, where: SQL | undefined): Promise<number> {
