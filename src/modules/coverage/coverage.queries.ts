@@ -159,6 +159,8 @@ function pipeline(p: CoverageParams, scope: Scope): SQL {
     ? sql`b.undated = 0${p.from ? sql` and b.first_date >= ${p.from}::date` : sql``}${p.to ? sql` and b.last_date <= ${p.to}::date` : sql``}`
     : sql`true`;
   const cut = sql`not (${whole}) and b.first_date is not null${p.from ? sql` and b.last_date >= ${p.from}::date` : sql``}${p.to ? sql` and b.first_date <= ${p.to}::date` : sql``}`;
+  const bucketsOf = sql`select b.activity_id, b.country, b.currency, b.year, b.amount, ${whole} as whole, ${cut} as cut
+      from coverage_tx_buckets b`;
   const period = sql.join(
     [
       sql`s.type in (${sql.join(types.map((x) => sql`${x}`), sql`, `)})`,
@@ -171,18 +173,11 @@ function pipeline(p: CoverageParams, scope: Scope): SQL {
     ${head}
     ${
       scope.kind === 'donor'
-        ? sql`bk as (
-      select b.activity_id, b.country, b.currency, b.year, b.amount, ${whole} as whole, ${cut} as cut
-      from coverage_tx_buckets b
-      where b.basis = ${p.basis} and b.activity_id in (select id from act0)
-    ),`
+        ? sql`bk as (${bucketsOf} where b.basis = ${p.basis} and b.activity_id in (select id from act0)),`
         : // The country's buckets of the basis are one index-only range read (materialised, so that the planner
           // cannot turn it into one probe per activity), joined to the activities looked at by hash.
-          sql`bk as materialized (
-      select b.activity_id, b.country, b.currency, b.year, b.amount, ${whole} as whole, ${cut} as cut
-      from coverage_tx_buckets b where b.country = ${scope.country} and b.basis = ${p.basis}
-        and (${hasPeriod(p) ? sql`(${whole}) or (${cut})` : sql`true`})
-    ),`
+          sql`bk as materialized (${bucketsOf} where b.country = ${scope.country} and b.basis = ${p.basis}
+        and (${hasPeriod(p) ? sql`(${whole}) or (${cut})` : sql`true`})),`
     }
     conv as (
       select b.activity_id, b.country, b.currency, b.year, b.amount from bk b where b.whole and b.activity_id in (select id from act0)
