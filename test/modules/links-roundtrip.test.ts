@@ -4,27 +4,13 @@ import t from 'tap';
 import type { App } from '../../src/app.js';
 import { buildTestApp, type TestContext } from '../helpers/build-test-app.js';
 import { seedKenya } from '../helpers/seed.js';
+import type { Link } from '../../src/modules/links/links.schemas.js';
 
 // Property: a set of links exported (CSV, or the JSON list) and imported into a database without links,
 // holding the same activities and recommendations, gives back the same links.
 // Two databases, each seeded with the sample UPR Info CSV and the Kenya IATI file; between runs every link is retired,
 // so each run imports into a database with no live links.
 
-interface Link {
-  id: string;
-  activity: string;
-  recommendation: string;
-  country: string;
-  weight: number;
-  status: string;
-  method: string;
-  confidence: number | null;
-  rationale: string;
-  evidenceUrl: string | null;
-  evidence: unknown;
-  suggestionId: string | null;
-  version: number;
-}
 
 const source = await buildTestApp(t);
 const target = await buildTestApp(t);

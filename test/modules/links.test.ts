@@ -3,26 +3,8 @@ import t from 'tap';
 import { queryRows } from '../../src/db/query.js';
 import { buildTestApp } from '../helpers/build-test-app.js';
 import { seedKenya } from '../helpers/seed.js';
+import type { Link } from '../../src/modules/links/links.schemas.js';
 
-interface Link {
-  id: string;
-  activity: string;
-  recommendation: string;
-  country: string;
-  weight: number;
-  status: string;
-  method: string;
-  confidence: number | null;
-  rationale: string;
-  evidenceUrl: string | null;
-  evidence: unknown;
-  suggestionId: string | null;
-  createdBy: string;
-  createdAt: string;
-  updatedBy: string;
-  updatedAt: string;
-  version: number;
-}
 interface Problem {
   status: number;
   detail: string;
