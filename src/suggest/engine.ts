@@ -134,6 +134,64 @@ export const KIND_CUES: Record<Exclude<RecommendationKind, 'other'>, RegExp> = {
   legislate: /\b(legislation|legislative|law reform|laws?|bills?|legal framework|penal code|decriminali[sz]\w*|criminali[sz]\w*)\b/i,
 };
 
+/**
+ * Guideline rule 6, "specific issues need the issue": a recommendation that names one of these issues is supported
+ * only by an activity whose own text names it too (a general gender-based violence programme does not support
+ * "eliminate FGM"; child nutrition does not support "care and protection for street children"). The list is the
+ * guideline's own: female genital mutilation, child labour, trafficking, street children, juvenile justice, witness
+ * protection, the ICC, police oversight, internally displaced persons, the death penalty. When a recommendation names
+ * several, the activity must name at least one.
+ */
+export const SPECIFIC_ISSUES: { issue: string; recommendation: RegExp; activity: RegExp }[] = [
+  { issue: 'female genital mutilation', recommendation: /\b(genital mutilation|FGM)\b/i, activity: /\b(genital (mutilation|cutting)|FGM(\/C)?)\b/i },
+  { issue: 'child labour', recommendation: /\bchild labou?r\b/i, activity: /\b(child labou?r|working children|child workers?)\b/i },
+  { issue: 'trafficking', recommendation: /\btraffick\w*/i, activity: /\btraffick\w*/i },
+  {
+    issue: 'street children',
+    recommendation: /\bstreet children\b/i,
+    activity: /\b(street[- ](children|connected|families|youths?|kids)|children (living|working) (on|in) the streets?)\b/i,
+  },
+  { issue: 'juvenile justice', recommendation: /\bjuveniles?\b/i, activity: /\b(juveniles?|child justice|children in conflict with the law)\b/i },
+  { issue: 'witness protection', recommendation: /\bwitness(es)?\b/i, activity: /\bwitness(es)?\b/i },
+  {
+    issue: 'International Criminal Court',
+    recommendation: /\b(International Criminal Court|ICC|Rome Statute)\b/,
+    activity: /\b(International Criminal Court|ICC|Rome Statute)\b/,
+  },
+  { issue: 'police oversight', recommendation: /\bpolice oversight\b/i, activity: /\b(police oversight|oversight of (the )?police|IPOA)\b/i },
+  {
+    issue: 'internally displaced persons',
+    recommendation: /\b(internally displaced|internal displacement|IDPs?)\b/i,
+    activity: /\b(internally displaced|internal displacement|IDPs?|displaced (persons|people|populations|households|families))\b/i,
+  },
+  { issue: 'death penalty', recommendation: /\b(death penalty|capital punishment)\b/i, activity: /\b(death penalty|capital punishment|death row)\b/i },
+];
+
+/** The specific issues (rule 6) a recommendation names: indexes into SPECIFIC_ISSUES. */
+export function recommendationIssues(text: string): number[] {
+  return SPECIFIC_ISSUES.flatMap((x, k) => (x.recommendation.test(text) ? [k] : []));
+}
+
+/**
+ * The titles of the core human rights instruments. A recommendation that names one ("public policies for combating
+ * poverty in accordance with the International Covenant on Economic, Social and Cultural Rights") is not about the
+ * words of its title: a youth-inclusion project sharing "economic" and "social" with it shares the treaty's name, not
+ * the recommendation's object (guideline rules 1 and 2). Words that a recommendation writes only inside such a title
+ * count in the BM25 score but are not specific shared terms (as the broad words of text.ts).
+ */
+const INSTRUMENT_TITLES =
+  /\b(International Covenant on (Economic, Social and Cultural|Civil and Political) Rights|(International )?Convention (on|for|against) (the )?(Elimination of All Forms of (Racial )?Discrimination( against Women)?|Rights of (the Child|Persons with Disabilities)|Torture and Other Cruel, Inhuman or Degrading Treatment or Punishment|Protection of (the Rights of )?All (Persons from Enforced Disappearance|Migrant Workers and Members of Their Families))|Universal Declaration of Human Rights|African Charter on Human and Peoples' Rights)/gi;
+
+/** Stems a recommendation writes only inside an instrument's title. */
+export function instrumentOnlyStems(text: string, tokens: Token[]): Set<string> {
+  const spans = [...text.matchAll(INSTRUMENT_TITLES)].map((m) => [m.index!, m.index! + m[0].length] as const);
+  if (!spans.length) return new Set();
+  const inside = new Set<string>();
+  const outside = new Set<string>();
+  for (const t of tokens) (spans.some(([a, b]) => t.start >= a && t.end <= b) ? inside : outside).add(t.stem);
+  return new Set([...inside].filter((s) => !outside.has(s)));
+}
+
 export function recommendationKind(text: string): RecommendationKind {
   for (const [kind, re] of KIND_PATTERNS) if (re.test(text.trim())) return kind;
   return 'other';
@@ -157,8 +215,15 @@ const RESEARCH =
  */
 const FRAME = /\b(frame(work)?( (support|grant|agreement))? \d{4}|frame(work)? (support|grant|agreement)|budget support|core support|rambidrag)\b/i;
 
-export function activityScope(text: string, title = text): { research: boolean; frame: boolean } {
-  return { research: RESEARCH.test(text), frame: FRAME.test(title) };
+/**
+ * Budget support said anywhere in the activity's text (AfDB's "Crisis Response Budget Support" is named in a
+ * description, under a title that says "Emergency Response Support Program"): the money goes to the State's budget,
+ * so the record's sector code and a word of its text describe the budget's headings, not work the activity does.
+ */
+const BUDGET_SUPPORT = /(?<![\p{L}])(budget(ary)? support|appui budg[ée]taire|apoyo presupuestario|budgetst[öo]d)(?![\p{L}])/iu;
+
+export function activityScope(text: string, title = text, all = ''): { research: boolean; frame: boolean } {
+  return { research: RESEARCH.test(text), frame: FRAME.test(title) || BUDGET_SUPPORT.test(all) };
 }
 
 // ------------------------------------------------------------------ preparation
@@ -178,6 +243,10 @@ export interface PreparedRecommendation {
   text: string;
   tokens: Token[];
   kind: RecommendationKind;
+  /** Rule 6: the specific issues it names (indexes into SPECIFIC_ISSUES). */
+  issues: number[];
+  /** Stems written only inside an instrument's title: not specific shared terms. */
+  titleOnly: Set<string>;
   sdg: SdgSide;
   themes: string[];
 }
@@ -223,20 +292,26 @@ export function prepareActivities(acts: EngineActivity[], cw: Crosswalk, methods
     const scope = activityScope(
       a.narratives.map((n) => (n.kind === 'title' ? n.text : n.text.slice(0, 200))).join('\n'),
       a.narratives.filter((n) => n.kind === 'title').map((n) => n.text).join('\n'),
+      a.narratives.map((n) => n.text).join('\n'),
     );
     return { id: a.id, text, lang, tf: termFrequencies(tokens), sdg: sdgSide(a.sdgTargets, a.sdgGoals), themes, scope };
   });
 }
 
 export function prepareRecommendations(recs: EngineRecommendation[]): PreparedRecommendation[] {
-  return recs.map((r) => ({
-    id: r.id,
-    text: r.text,
-    tokens: tokenise(r.text, detectLang(r.text)),
-    kind: recommendationKind(r.text),
-    sdg: sdgSide(r.sdgTargets, r.sdgGoals),
-    themes: r.themes,
-  }));
+  return recs.map((r) => {
+    const tokens = tokenise(r.text, detectLang(r.text));
+    return {
+      id: r.id,
+      text: r.text,
+      tokens,
+      kind: recommendationKind(r.text),
+      issues: recommendationIssues(r.text),
+      titleOnly: instrumentOnlyStems(r.text, tokens),
+      sdg: sdgSide(r.sdgTargets, r.sdgGoals),
+      themes: r.themes,
+    };
+  });
 }
 
 // ------------------------------------------------------------------ scoring
@@ -296,6 +371,8 @@ export function suggest(
   const cues = Object.fromEntries(
     (Object.keys(KIND_CUES) as (keyof typeof KIND_CUES)[]).map((k) => [k, Uint8Array.from(acts, (a) => (KIND_CUES[k].test(a.text) ? 1 : 0))]),
   ) as Record<keyof typeof KIND_CUES, Uint8Array>;
+  // Which activities' text names each specific issue of guideline rule 6: computed once.
+  const issueCues = SPECIFIC_ISSUES.map((x) => Uint8Array.from(acts, (a) => (x.activity.test(a.text) ? 1 : 0)));
   const themeScore = (h: SectorThemeHit) => (h.strength === 'direct' ? params.sectorDirect : params.sectorPartial);
 
   // Run alone, a method that cannot reach the floor (sector-theme tops out at sectorDirect) would store nothing:
@@ -363,7 +440,7 @@ export function suggest(
         r.tokens.map((t) => t.stem),
         { acc, shared: sharedCount, touched, specific: specificCount, specificIdf },
         minMax,
-        isSpecific,
+        r.titleOnly.size ? (t) => isSpecific(t) && !r.titleOnly.has(t) : isSpecific,
       );
       textMax = res.max;
       specificMax = res.specificMax || 1;
@@ -398,6 +475,7 @@ export function suggest(
 
     const sectorArrays = useSector ? r.themes.map((th) => themeArrays.get(th)).filter((x) => x !== undefined) : [];
     const kindCue = r.kind !== 'other' ? cues[r.kind] : undefined;
+    const issueCue = r.issues.map((k) => issueCues[k]!);
     const minShared = params.minSharedTerms;
     recPairs.length = 0;
     let recBest = 0;
@@ -430,6 +508,8 @@ export function suggest(
       pairsScored++;
       // "Ratify OP-CAT" is supported only by work on ratification, whatever the sectors and themes say.
       if (kindCue && !kindCue[i]) continue;
+      // "Eliminate FGM" is supported only by work that names FGM (rule 6).
+      if (issueCue.length && !issueCue.some((c) => c[i])) continue;
       const score = reach(sdg, sector, text) * factor;
       if (score < floor) continue;
       recPairs.push(i, score, sdg, sector, text, bm25);
@@ -476,6 +556,7 @@ export function suggest(
       }
       const notes: string[] = [];
       if (r.kind !== 'other') notes.push(`the recommendation asks the State to ${r.kind}; the activity's text speaks of it`);
+      if (r.issues.length) notes.push(`the recommendation names ${r.issues.map((k) => SPECIFIC_ISSUES[k]!.issue).join(', ')}; the activity's text does too`);
       if (a.scope.research) notes.push('score lowered: research activity');
       if (notes.length) evidence.note = notes.join('; ');
       pairs.push({ activityId: a.id, recommendationId: r.id, score: k.score, methods: used, evidence });
