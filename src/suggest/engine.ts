@@ -1,5 +1,6 @@
 import { Bm25Index } from './bm25.js';
 import { matchSdg, sdgEvidence, sdgSide, type SdgSide } from './sdg.js';
+import { applyVariants, impliedTokens, loadConcepts, type Concepts } from './concepts.js';
 import { loadCrosswalk, themesOf, type Crosswalk, type SectorThemeHit } from './sector-theme.js';
 import { detectLang, isBroad, sharedPhrases, termFrequencies, tokenise, type Lang, type Token } from './text.js';
 
@@ -44,6 +45,7 @@ export interface EngineParams {
   minSpecificTermsAlone: number;
   /** With one specific term, the share of the recommendation's specific IDF mass it must carry. */
   minCoverage: number;
+
   /** A pair is kept only when its score is at least this share of its recommendation's best pair in the country. */
   recRelative: number;
   /** Terms found in more than this share of the country's activities are not text evidence (COVID-19 framing, "health"). */
@@ -69,7 +71,7 @@ export interface EngineParams {
 
 export const DEFAULT_PARAMS: EngineParams = {
   floor: 0.44,
-  maxPerActivity: 5,
+  maxPerActivity: 6,
   textFull: 0.45,
   minSharedTerms: 2,
   minSpecificTerms: 1,
@@ -124,6 +126,10 @@ const KIND_PATTERNS: [Exclude<RecommendationKind, 'other'>, RegExp][] = [
     'legislate',
     /^(urgently |swiftly |promptly )?(adopt|enact|amend|repeal|revise|review|introduce|pass|harmoni[sz]e|abrogate)\b[^,;]*\b(legislation|legislative|laws?|bill|penal code|act|provisions|constitution)\b|^(decriminali[sz]e|criminali[sz]e|abolish the death penalty|raise the (minimum )?age)/i,
   ],
+  // Bringing laws or policies into conformity with a treaty is the same kind of State act as harmonising them
+  // ("ensure that public policies for combating poverty are in accordance with the Covenant"): it asks for work on
+  // the legal and policy framework, not for the policies' services.
+  ['legislate', /\b(laws?|legislation|polic(y|ies))\b[^.;]*\b(in (accordance|conformity|compliance|line) with|compatible with|consistent with)\b[^.;]*\b(Covenant|Convention|Charter|international (standards|law|obligations))/i],
 ];
 
 /** The cue an activity's text must carry to support a recommendation of that kind. */
@@ -176,11 +182,13 @@ export function recommendationIssues(text: string): number[] {
  * The titles of the core human rights instruments. A recommendation that names one ("public policies for combating
  * poverty in accordance with the International Covenant on Economic, Social and Cultural Rights") is not about the
  * words of its title: a youth-inclusion project sharing "economic" and "social" with it shares the treaty's name, not
- * the recommendation's object (guideline rules 1 and 2). Words that a recommendation writes only inside such a title
+ * the recommendation's object (guideline rules 1 and 2). The same holds for the names of the bodies that monitor them
+ * (the African Commission on Human and Peoples' Rights, the Human Rights Council, the treaty committees). Words that a
+ * recommendation writes only inside such a title
  * count in the BM25 score but are not specific shared terms (as the broad words of text.ts).
  */
 const INSTRUMENT_TITLES =
-  /\b(International Covenant on (Economic, Social and Cultural|Civil and Political) Rights|(International )?Convention (on|for|against) (the )?(Elimination of All Forms of (Racial )?Discrimination( against Women)?|Rights of (the Child|Persons with Disabilities)|Torture and Other Cruel, Inhuman or Degrading Treatment or Punishment|Protection of (the Rights of )?All (Persons from Enforced Disappearance|Migrant Workers and Members of Their Families))|Universal Declaration of Human Rights|African Charter on Human and Peoples' Rights)/gi;
+  /\b(International Covenant on (Economic, Social and Cultural|Civil and Political) Rights|(International )?Convention (on|for|against) (the )?(Elimination of All Forms of (Racial )?Discrimination( against Women)?|Rights of (the Child|Persons with Disabilities)|Torture and Other Cruel, Inhuman or Degrading Treatment or Punishment|Protection of (the Rights of )?All (Persons from Enforced Disappearance|Migrant Workers and Members of Their Families))|Universal Declaration of Human Rights|African Charter on (Human and Peoples' Rights|the Rights and Welfare of the Child)|African Commission on Human and Peoples' Rights|Human Rights (Council|Committee)|Committee (on|against) (the )?(Rights of the Child|Elimination of (Racial )?Discrimination( against Women)?|Economic, Social and Cultural Rights|Torture))/gi;
 
 /** Stems a recommendation writes only inside an instrument's title. */
 export function instrumentOnlyStems(text: string, tokens: Token[]): Set<string> {
@@ -236,6 +244,8 @@ export interface PreparedActivity {
   sdg: SdgSide;
   themes: Map<string, SectorThemeHit[]>;
   scope: { research: boolean; frame: boolean };
+  /** Terms its text implies without writing them (term-concepts.csv `implies`): stem → the phrase that implied it. */
+  implied: Map<string, string>;
 }
 
 export interface PreparedRecommendation {
@@ -255,7 +265,7 @@ export interface PreparedRecommendation {
  * The activity's text: its English narratives when it has any (the recommendations are in English), else those of
  * its main language. Titles count twice: they say what the activity is about.
  */
-function activityText(a: EngineActivity): { text: string; lang: Lang; tokens: Token[] } {
+function activityText(a: EngineActivity, concepts: Concepts): { text: string; lang: Lang; tokens: Token[]; implied: Map<string, string> } {
   const withLang = a.narratives
     .filter((n) => n.text.trim())
     .map((n) => ({ ...n, l: detectLang(n.text, n.lang) }));
@@ -264,6 +274,8 @@ function activityText(a: EngineActivity): { text: string; lang: Lang; tokens: To
   const lang: Lang = langs.has('en') ? 'en' : ([...langs].sort((x, y) => y[1] - x[1])[0]?.[0] ?? 'en');
   const chosen = withLang.filter((n) => n.l === lang);
   const tokens: Token[] = [];
+  const literal = new Set<string>();
+  const implied = new Map<string, string>();
   const parts: string[] = [];
   const seenText = new Set<string>();
   for (const n of chosen) {
@@ -271,15 +283,25 @@ function activityText(a: EngineActivity): { text: string; lang: Lang; tokens: To
     seenText.add(n.text);
     parts.push(n.text);
     const toks = tokenise(n.text, lang);
+    if (lang === 'en') {
+      applyVariants(toks, concepts);
+      for (const t of toks) literal.add(t.stem);
+      for (const t of impliedTokens(n.text, concepts)) {
+        toks.push(t);
+        if (!implied.has(t.stem)) implied.set(t.stem, t.surface.toLowerCase());
+      }
+    }
     tokens.push(...toks);
     if (n.kind === 'title') tokens.push(...toks);
   }
-  return { text: parts.join('\n'), lang, tokens };
+  // A term the text also writes itself is not shown as implied.
+  for (const st of literal) implied.delete(st);
+  return { text: parts.join('\n'), lang, tokens, implied };
 }
 
-export function prepareActivities(acts: EngineActivity[], cw: Crosswalk, methods: Set<Method>): PreparedActivity[] {
+export function prepareActivities(acts: EngineActivity[], cw: Crosswalk, methods: Set<Method>, concepts: Concepts = loadConcepts()): PreparedActivity[] {
   return acts.map((a) => {
-    const { text, lang, tokens } = methods.has('text') ? activityText(a) : { text: '', lang: 'en' as Lang, tokens: [] };
+    const { text, lang, tokens, implied } = methods.has('text') ? activityText(a, concepts) : { text: '', lang: 'en' as Lang, tokens: [], implied: new Map<string, string>() };
     const themes = new Map<string, SectorThemeHit[]>();
     if (methods.has('sector-theme')) {
       for (const hit of themesOf(cw, a.dacCodes)) {
@@ -294,13 +316,15 @@ export function prepareActivities(acts: EngineActivity[], cw: Crosswalk, methods
       a.narratives.filter((n) => n.kind === 'title').map((n) => n.text).join('\n'),
       a.narratives.map((n) => n.text).join('\n'),
     );
-    return { id: a.id, text, lang, tf: termFrequencies(tokens), sdg: sdgSide(a.sdgTargets, a.sdgGoals), themes, scope };
+    return { id: a.id, text, lang, tf: termFrequencies(tokens), sdg: sdgSide(a.sdgTargets, a.sdgGoals), themes, scope, implied };
   });
 }
 
-export function prepareRecommendations(recs: EngineRecommendation[]): PreparedRecommendation[] {
+export function prepareRecommendations(recs: EngineRecommendation[], concepts: Concepts = loadConcepts()): PreparedRecommendation[] {
   return recs.map((r) => {
-    const tokens = tokenise(r.text, detectLang(r.text));
+    const lang = detectLang(r.text);
+    const tokens = tokenise(r.text, lang);
+    if (lang === 'en') applyVariants(tokens, concepts);
     return {
       id: r.id,
       text: r.text,
@@ -550,7 +574,11 @@ export function suggest(
       }
       if (k.text) {
         const sharedTerms = new Set(r.tokens.map((t) => t.stem).filter((t) => a.tf.has(t) && index!.informative(t)));
-        const terms = sharedPhrases(r.text, r.tokens, sharedTerms);
+        const terms = sharedPhrases(r.text, r.tokens, sharedTerms).map((ph) => {
+          // A term the activity's text implies without writing it says which phrase implied it.
+          const via = r.tokens.find((t) => ph.includes(t.surface.toLowerCase()) && a.implied.has(t.stem));
+          return via ? `${ph} (implied by "${a.implied.get(via.stem)}")` : ph;
+        });
         evidence.text = { score: round(k.text), summary: `shared terms: ${terms.join(', ')}`, detail: { bm25: round(k.bm25), terms } };
         used.push('text');
       }

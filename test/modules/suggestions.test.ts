@@ -5,6 +5,7 @@ import { readJudgements } from '../../bench/suggestions.lib.js';
 import { queryRows } from '../../src/db/query.js';
 import { fromRoot } from '../../src/lib/paths.js';
 import { activityScope, instrumentOnlyStems, recommendationIssues, recommendationKind, SPECIFIC_ISSUES, suggest } from '../../src/suggest/engine.js';
+import { applyVariants, impliedTokens, loadConcepts, parseConcepts } from '../../src/suggest/concepts.js';
 import { normaliseTarget } from '../../src/suggest/sdg.js';
 import { loadCrosswalk, themesOf } from '../../src/suggest/sector-theme.js';
 import { isBroad, sharedPhrases, tokenise } from '../../src/suggest/text.js';
@@ -59,6 +60,15 @@ t.test('engine pieces: SDG normalisation, stemming, phrases, recommendation kind
   const only = instrumentOnlyStems(rec, tokenise(rec, 'en'));
   t.ok(only.has(tokenise('economic', 'en')[0]!.stem) && only.has(tokenise('social', 'en')[0]!.stem), 'economic and social only in the covenant title');
   t.notOk(only.has(tokenise('poverty', 'en')[0]!.stem), 'poverty is the object');
+  // Curated term concepts (data/crosswalks/term-concepts.csv): word families the stemmer leaves apart, and guideline
+  // rule 4's delivery phrases.
+  const concepts = loadConcepts();
+  const stems = (text: string) => applyVariants(tokenise(text, 'en'), concepts).map((x) => x.stem);
+  t.same(stems('judicial'), stems('judiciary'), 'judicial and judiciary are one term');
+  t.notSame(tokenise('judicial', 'en')[0]!.stem, tokenise('judiciary', 'en')[0]!.stem, '(the stemmer alone leaves them apart)');
+  t.same(impliedTokens('Providing a safety net for vulnerable households', concepts).map((x) => [x.stem, x.surface]), [[tokenise('poverty', 'en')[0]!.stem, 'safety net']]);
+  t.same(impliedTokens('Strengthening the health system', concepts), []);
+  t.throws(() => parseConcepts('kind,pattern,term,reason\nvariant,a b,a,\n'), /reason/, 'every row needs a reason');
   const cw = loadCrosswalk();
   t.same(themesOf(cw, ['15180']).map((h) => h.theme), ["Women's rights"]);
   t.same(themesOf(cw, ['11182']), [], 'educational research is deliberately unmapped, its group mapping blocked');
