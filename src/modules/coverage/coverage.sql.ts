@@ -1,6 +1,9 @@
 /**
- * The coverage engine: one SQL statement per answer, built from the CTE pipeline below (DOMAIN.md,
- * "Coverage: the method"; docs/coverage.md spells out every rule with a worked example).
+ * The coverage method written as SQL: one statement per answer, built from the CTE pipeline below (DOMAIN.md,
+ * "Coverage: the method"; README "Coverage"). The service answers with the in-process engine
+ * (coverage.engine.ts over coverage.facts.ts); this formulation is its reference: the tests hold the engine's
+ * answers to these statements' on real and random data, and `npm run bench:coverage` runs them as the floor
+ * (what the database alone takes to compute each answer). It was the service's engine until 28 November 2026.
  *
  *   rec    the recommendations in scope (country + recommendation filters)
  *   cl     the counted links: live links of the asked statuses, plus (links=suggested) open suggestions
@@ -20,39 +23,28 @@
  * activity in the country, whatever the recommendation filters, so filtering never moves money between
  * recommendations.
  */
-import { and, arrayContains, sql, type SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { queryRows } from '../../db/query.js';
-import { recommendations } from '../../db/schema.js';
-import { decodeCursor, encodeCursor, isoTimestamp } from '../../lib/cursor.js';
-import { activityWhere } from '../activities/activities.queries.js';
-import { instrumentFilterSql } from '../obligations/obligations.queries.js';
-import { recommendationWhere } from '../recommendations/recommendations.queries.js';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
+import {
+  actFilter,
+  BASIS_TYPES,
+  cents,
+  donorRow,
+  labelsOf,
+  provenance,
+  recFilter,
+  statusesOf,
+  unconvertedOf,
+  type CoverageParams,
+  type CoverageSort,
+  type DonorRaw,
+  type Figures,
+  type RawProvenance,
+  type Unconverted,
+} from './coverage.queries.js';
 import type { Dimension } from './coverage.schemas.js';
-
-export interface CoverageParams {
-  country?: string;
-  from?: string;
-  to?: string;
-  basis: 'disbursement' | 'commitment';
-  currency: string;
-  links?: ('accepted' | 'suggested')[];
-  minScore?: number;
-  mechanism?: 'UPR' | 'TB' | 'SP';
-  body?: string;
-  cycle?: number;
-  response?: string;
-  theme?: string;
-  affectedPerson?: string;
-  sdg?: string;
-  instrument?: string;
-  donor?: string;
-  sector?: string;
-}
-
-export const BASIS_TYPES = { disbursement: ['3', '4'], commitment: ['2'] } as const;
-/** ISO 4217's code for "no currency": transactions without one are reported under it, unconverted. */
-export const NO_CURRENCY = 'XXX';
 
 type Scope =
   /** Activities linked to recommendations of the country (coverage answers). */
@@ -62,24 +54,8 @@ type Scope =
   /** Every activity of one donor, in every country (alignment). */
   | { kind: 'donor'; donor: string };
 
-const statusesOf = (p: CoverageParams) => (p.links?.length ? [...new Set(p.links)] : ['accepted' as const]);
 
-/** The recommendation filters: the list's shared WHERE, plus the ones only coverage takes. */
-function recFilter(p: CoverageParams): SQL {
-  const r = recommendations;
-  const sdg = p.sdg === undefined ? undefined : p.sdg.includes('.') ? arrayContains(r.sdgTargets, [p.sdg]) : arrayContains(r.sdgGoals, [p.sdg]);
-  const where = and(
-    recommendationWhere({ mechanism: p.mechanism, body: p.body, cycle: p.cycle, response: p.response, theme: p.theme }),
-    p.affectedPerson ? arrayContains(r.affectedPersons, [p.affectedPerson]) : undefined,
-    sdg,
-    p.instrument ? instrumentFilterSql(p.instrument) : undefined,
-  );
-  return where ?? sql`true`;
-}
 
-function actFilter(p: CoverageParams): SQL {
-  return activityWhere({ reportingOrg: p.donor, sector: p.sector }) ?? sql`true`;
-}
 
 const hasPeriod = (p: CoverageParams) => p.from !== undefined || p.to !== undefined;
 
@@ -269,63 +245,10 @@ const provenanceSql = (p: CoverageParams) => sql`
 
 // ---------------------------------------------------------------- shaping
 
-const cents = (v: unknown) => Math.round(Number(v ?? 0) * 100) / 100;
 
-export interface Unconverted {
-  currency: string;
-  amount: number;
-}
-export interface Provenance {
-  country: string | null;
-  donor: string | null;
-  period: { from: string | null; to: string | null };
-  basis: 'disbursement' | 'commitment';
-  transactionTypes: string[];
-  currency: string;
-  rates: { currency: string; year: number; rate: number; source: string; origin: string; importRunId: string | null }[];
-  missingRates: { currency: string; year: number | null }[];
-  links: { statuses: ('accepted' | 'suggested')[]; minScore: number | null; suggestionsCounted: boolean; rule: string };
-  importRuns: { id: string; kind: string; file: string; sha256: string | null; finishedAt: string | null }[];
-  dataVersion: string;
-}
 
-interface RawProvenance {
-  rates: { currency: string; year: number; rate: number | string; source: string; origin: string; importRunId: string | null }[];
-  missing: { currency: string; year: number | null }[];
-  runs: { id: string; kind: string; file: string; sha256: string | null; finishedAt: string | null }[];
-}
 
-function provenance(p: CoverageParams, raw: RawProvenance, scope: { country?: string; donor?: string }, dataVersion: string): Provenance {
-  const statuses = statusesOf(p);
-  const suggestionsCounted = statuses.includes('suggested');
-  return {
-    country: scope.country ?? null,
-    donor: scope.donor ?? null,
-    period: { from: p.from ?? null, to: p.to ?? null },
-    basis: p.basis,
-    transactionTypes: [...BASIS_TYPES[p.basis]],
-    currency: p.currency,
-    rates: raw.rates.map((r) => ({ ...r, rate: Number(r.rate) })),
-    missingRates: raw.missing,
-    links: {
-      statuses,
-      minScore: suggestionsCounted ? (p.minScore ?? 0) : null,
-      suggestionsCounted,
-      rule:
-        'An activity\'s money in the country is split among its counted links in proportion to their weights, normalised when they add to more than 1.' +
-        (suggestionsCounted ? ` Open suggestions with score ≥ ${p.minScore ?? 0} count as links of weight 1; suggested links count with their weight.` : ''),
-    },
-    importRuns: raw.runs.map((r) => ({ ...r, finishedAt: isoTimestamp(r.finishedAt) })),
-    dataVersion,
-  };
-}
 
-function unconvertedOf(rows: { currency: string; amount: number | string }[] | null | undefined): Unconverted[] {
-  return (rows ?? [])
-    .map((u) => ({ currency: u.currency, amount: cents(u.amount) }))
-    .filter((u) => u.amount !== 0)
-    .sort((a, b) => a.currency.localeCompare(b.currency));
-}
 
 // ---------------------------------------------------------------- dimensions
 
@@ -356,39 +279,7 @@ function keyArray(d: Exclude<Dimension, 'donor'>): SQL {
   }
 }
 
-const MECHANISM_NAMES: Record<string, string> = {
-  UPR: 'Universal Periodic Review',
-  TB: 'Treaty Bodies',
-  SP: 'Special Procedures',
-};
 
-/** Labels of the keys of a dimension, in one query where names live in tables. */
-async function labelsOf(db: Db, d: Dimension, keys: (string | null)[]): Promise<Map<string | null, string>> {
-  const out = new Map<string | null, string>();
-  const given = [...new Set(keys.filter((k): k is string => k !== null))];
-  let named: { k: string; name: string | null }[] = [];
-  if (given.length) {
-    const list = sql.join(given.map((k) => sql`${k}`), sql`, `);
-    if (d === 'sdgGoal') named = await queryRows(db, sql`select code as k, name from codelist_items where list = 'UNSDG-Goals' and code in (${list})`);
-    if (d === 'instrument') named = await queryRows(db, sql`select code as k, short_name as name from instruments where code in (${list})`);
-    if (d === 'donor')
-      named = await queryRows(
-        db,
-        sql`select k, coalesce((select o.name from organisations o where o.ref = k),
-              (select a.reporting_org_name from activities a where a.reporting_org_ref = k and a.reporting_org_name is not null limit 1)) as name
-            from unnest(array[${list}]::text[]) as k`,
-      );
-  }
-  const byKey = new Map(named.map((n) => [n.k, n.name]));
-  for (const k of keys) {
-    if (k === null) out.set(k, d === 'donor' ? '(no reporting organisation)' : '(none)');
-    else if (d === 'mechanism') out.set(k, MECHANISM_NAMES[k] ?? k);
-    else if (d === 'cycle') out.set(k, `UPR cycle ${k}`);
-    else if (d === 'sdgGoal') out.set(k, byKey.get(k) ? `${k}. ${byKey.get(k)}` : `SDG ${k}`);
-    else out.set(k, byKey.get(k) ?? k);
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------- aggregation over dimensions
 
@@ -400,15 +291,6 @@ interface FigRow {
   activities: number | string;
   donors: number | string;
   money: number | string;
-}
-export interface Figures {
-  recommendations: number;
-  covered: number;
-  coverageRatio: number;
-  activities: number;
-  donors: number;
-  money: { amount: number; currency: string };
-  unconverted: Unconverted[];
 }
 
 /**
@@ -511,7 +393,7 @@ async function aggregate(db: Db, p: CoverageParams, dims: Dimension[]) {
 }
 
 /** GET /v1/coverage: totals, and groups when asked. */
-export async function coverageSummary(db: Db, p: CoverageParams & { groupBy?: Dimension }, dataVersion: string) {
+export async function sqlCoverageSummary(db: Db, p: CoverageParams & { groupBy?: Dimension }, dataVersion: string) {
   // One statement: the totals come with the groups.
   const g = await aggregate(db, p, p.groupBy ? [p.groupBy] : []);
   const totals = g.totals;
@@ -531,7 +413,7 @@ export async function coverageSummary(db: Db, p: CoverageParams & { groupBy?: Di
 }
 
 /** GET /v1/coverage/matrix. */
-export async function coverageMatrix<D extends Dimension>(db: Db, p: CoverageParams & { rows: D; cols: D }, dataVersion: string) {
+export async function sqlCoverageMatrix<D extends Dimension>(db: Db, p: CoverageParams & { rows: D; cols: D }, dataVersion: string) {
   const m = await aggregate(db, p, [p.rows, p.cols]);
   const [rowLabels, colLabels] = await Promise.all([
     labelsOf(db, p.rows, m.cells.map((c) => c.keys[0]!)),
@@ -558,7 +440,6 @@ export async function coverageMatrix<D extends Dimension>(db: Db, p: CoveragePar
 
 // ---------------------------------------------------------------- per recommendation
 
-export type CoverageSort = 'priority' | 'money' | 'activities';
 
 /** The sort key as an ascending numeric array (then id): keyset pagination compares it as a row. */
 function sortKey(sort: CoverageSort): SQL {
@@ -577,7 +458,7 @@ function sortKey(sort: CoverageSort): SQL {
 }
 
 /** GET /v1/coverage/recommendations: one row per recommendation, sorted and paginated. */
-export async function coverageByRecommendation(
+export async function sqlCoverageByRecommendation(
   db: Db,
   p: CoverageParams & { covered?: boolean; sort: CoverageSort; limit: number; cursor?: string },
   dataVersion: string,
@@ -665,16 +546,6 @@ export async function coverageByRecommendation(
 
 // ---------------------------------------------------------------- donors
 
-interface DonorRaw {
-  k: string | null;
-  money_in: string | number;
-  linked: string | number;
-  activities: number;
-  links: number;
-  recs: number;
-  unc_in: { currency: string; amount: string }[] | null;
-  unc_linked: { currency: string; amount: string }[] | null;
-}
 
 /** Donor figures grouped by `key` (the donor in a country, or the country of one donor). */
 function donorFiguresSql(p: CoverageParams, key: 'donor' | 'country'): SQL {
@@ -711,23 +582,9 @@ function donorFiguresSql(p: CoverageParams, key: 'donor' | 'country'): SQL {
   void actKey;
 }
 
-function donorRow(p: CoverageParams, r: DonorRaw) {
-  const moneyIn = cents(r.money_in);
-  const linked = cents(r.linked);
-  return {
-    moneyInCountry: { amount: moneyIn, currency: p.currency },
-    moneyInCountryUnconverted: unconvertedOf(r.unc_in),
-    linkedMoney: { amount: linked, currency: p.currency },
-    linkedMoneyUnconverted: unconvertedOf(r.unc_linked),
-    linkedShare: Number(r.money_in) > 0 ? Math.round((Number(r.linked) / Number(r.money_in)) * 1e6) / 1e6 : null,
-    activities: Number(r.activities),
-    links: Number(r.links),
-    recommendations: Number(r.recs),
-  };
-}
 
 /** GET /v1/coverage/donors: every donor with activities in the country. */
-export async function coverageByDonor(db: Db, p: CoverageParams, dataVersion: string) {
+export async function sqlCoverageByDonor(db: Db, p: CoverageParams, dataVersion: string) {
   const query = sql`${pipeline(p, { kind: 'country', country: p.country! })}, ${donorFiguresSql(p, 'donor')}`;
   const [row] = await coverageRows<{ answer: { rows: DonorRaw[] } & RawProvenance }>(db, query);
   const a = row!.answer;
@@ -739,7 +596,7 @@ export async function coverageByDonor(db: Db, p: CoverageParams, dataVersion: st
 }
 
 /** GET /v1/donors/{ref}/alignment: one donor across every country it works in. */
-export async function donorAlignment(db: Db, donor: string, p: CoverageParams, dataVersion: string) {
+export async function sqlDonorAlignment(db: Db, donor: string, p: CoverageParams, dataVersion: string) {
   const q = { ...p, donor: undefined };
   const query = sql`${pipeline(q, { kind: 'donor', donor })}, ${donorFiguresSql(q, 'country')}`;
   const [row] = await coverageRows<{ answer: { rows: DonorRaw[] } & RawProvenance }>(db, query);
@@ -755,10 +612,4 @@ export async function donorAlignment(db: Db, donor: string, p: CoverageParams, d
     .map((r) => ({ country: r.k!, name: nameOf.get(r.k!) ?? null, ...donorRow(p, r) }))
     .sort((x, y) => y.moneyInCountry.amount - x.moneyInCountry.amount || x.country.localeCompare(y.country));
   return { donor, name: label.get(donor) ?? null, items, provenance: provenance(p, a, { donor }, dataVersion) };
-}
-
-/** The version of every input coverage reads: bumped by triggers in the writers' own transactions. */
-export async function dataVersion(db: Db): Promise<string> {
-  const [row] = await queryRows<{ v: string | null }>(db, sql`select string_agg(source || ':' || version, ',' order by source) as v from coverage_inputs`);
-  return row?.v ?? '';
 }

@@ -1,0 +1,597 @@
+/**
+ * The coverage method (DOMAIN.md, "Coverage: the method"; README "Coverage") computed in process over the facts
+ * of one country or one donor (coverage.facts.ts), loaded once per data version. Pure: no SQL, no HTTP.
+ *
+ * The same rules as the SQL formulation (coverage.sql.ts), which the tests hold it to on random data:
+ *   counted links  live links of the asked statuses (a suggested link at or above minScore when one is given),
+ *                  plus, with links=suggested, open suggestions at or above minScore without a live link, as
+ *                  links of weight 1; only links of activities passing the activity filters
+ *   act0           the activities looked at: linked ones (coverage answers), every activity in the country and
+ *                  every linked one (donor answers), every activity of the donor (alignment)
+ *   money          an activity's rows of the basis (each transaction × the country's share, coverage_tx_shares)
+ *                  dated in the period, summed per (country, currency, rate year), converted through US dollars
+ *                  with the rate of the year; no rate: kept in its own currency (unconverted)
+ *   attribution    each counted link to a recommendation in scope gets weight ÷ max(1, Σ weights of the
+ *                  activity's counted links in the country) of the activity's money there; with a period only
+ *                  when the activity's dates overlap it or it has money in it
+ */
+import type { Dimension } from './coverage.schemas.js';
+
+export const NO_DATE = -2147483648;
+/** Link statuses as stored in Facts.linkStatus. */
+export const STATUS_CODES: Record<string, number> = { accepted: 0, suggested: 1, rejected: 2 };
+/** Basis of a money row: 0 disbursement (types 3 and 4), 1 commitment (type 2). */
+export const BASIS_CODES = { disbursement: 0, commitment: 1 } as const;
+
+export interface RecFacts {
+  id: string;
+  country: string;
+  mechanism: 'UPR' | 'TB' | 'SP';
+  body: string;
+  cycle: number | null;
+  response: string | null;
+  themes: string[];
+  affectedPersons: string[];
+  sdgGoals: string[];
+  /** The instruments the recommendation speaks to (the obligations module's rule). */
+  instruments: string[];
+  importRunId: string | null;
+  text: string;
+  session: number | null;
+  publishedOn: string | null;
+  /** Recommendations of the country with the same themes, counted by distinct mechanism, body and session. */
+  echo: number;
+}
+
+export interface RateFacts {
+  currency: string;
+  year: number;
+  rate: number;
+  source: string;
+  origin: string;
+  importRunId: string | null;
+}
+
+export interface RunFacts {
+  id: string;
+  kind: string;
+  file: string;
+  sha256: string | null;
+  finishedAt: string | null;
+  /** Start time as sortable text (UTC, microseconds). */
+  startedAt: string;
+}
+
+/** Everything one scope's answers read, as of one data version. */
+export interface Facts {
+  version: string;
+  scope: { kind: 'country'; country: string } | { kind: 'donor'; donor: string };
+  actIds: string[];
+  actDonor: (string | null)[];
+  /** The activity's donor as an index into `donors` (-1: none). */
+  actDonorIndex: Int32Array;
+  donors: string[];
+  actRun: (string | null)[];
+  /** Import runs of the activities and of the recommendations, as indexes into runIds (-1: none). */
+  actRunIndex: Int32Array;
+  recRunIndex: Int32Array;
+  runIds: string[];
+  actStart: (string | null)[];
+  actEnd: (string | null)[];
+  actSectors: string[][];
+  /** 1 when the activity works in the scope's country (country scope), always 1 in donor scope. */
+  actInScope: Uint8Array;
+  /**
+   * Money buckets of activity a: bucketStart[a] .. bucketStart[a + 1], one per (basis, country slot, currency
+   * and year pair), with the first and last date of their rows, how many rows are undated, and their sum. A
+   * period takes a bucket whole when it holds all its rows, skips it when it holds none, and reads the rows of
+   * the buckets it cuts: rows bucketRowStart[b] .. bucketRowStart[b + 1].
+   */
+  bucketStart: Int32Array;
+  bucketSlot: Int32Array;
+  bucketPair: Int32Array;
+  bucketBasis: Uint8Array;
+  /** NO_DATE when no row of the bucket is dated. */
+  bucketFirst: Int32Array;
+  bucketLast: Int32Array;
+  bucketUndated: Int32Array;
+  bucketAmount: Float64Array;
+  bucketRowStart: Int32Array;
+  rowDate: Int32Array;
+  rowAmount: Float64Array;
+  countries: string[];
+  /** (currency, rate year) pairs; the year is null when the transaction has neither value date nor date. */
+  pairCurrency: string[];
+  pairYear: (number | null)[];
+  /** (activity, country) slots: of every money row, link and suggestion. */
+  slotAct: Int32Array;
+  slotCountry: Int32Array;
+  linkSlot: Int32Array;
+  suggSlot: Int32Array;
+  linkAct: Int32Array;
+  linkRec: Int32Array;
+  linkCountry: Int32Array;
+  linkWeight: Float64Array;
+  linkStatus: Uint8Array;
+  /** NaN when the link has no confidence. */
+  linkConfidence: Float64Array;
+  /** Open suggestions whose pair has no live link. */
+  suggAct: Int32Array;
+  suggRec: Int32Array;
+  suggCountry: Int32Array;
+  suggScore: Float64Array;
+  recs: RecFacts[];
+  rates: Map<string, RateFacts>;
+  runs: Map<string, RunFacts>;
+}
+
+export const rateKey = (currency: string, year: number) => `${currency}|${year}`;
+
+export interface EngineRequest {
+  statuses: ('accepted' | 'suggested')[];
+  minScore?: number;
+  basis: 'disbursement' | 'commitment';
+  currency: string;
+  from?: string;
+  to?: string;
+  /** Recommendations in scope (by index into Facts.recs). */
+  recOk: Uint8Array;
+  /** Activities passing the activity filters. */
+  actOk: Uint8Array;
+  /** linked: coverage answers; all: donor answers and the alignment (every activity of the scope). */
+  activities: 'linked' | 'all';
+}
+
+export interface Attribution {
+  f: Facts;
+  act0: number[];
+  /** Per (activity, country) slot: converted money, whether any amount is not zero, whether it has rows. */
+  slotMoney: Float64Array;
+  slotHasMoney: Uint8Array;
+  slotHasRows: Uint8Array;
+  /** Unconverted money of a slot, per currency. */
+  slotUnconverted: Map<number, Map<string, number>>;
+  /** Per (currency, year) pair: amounts converted with it (used), amounts left unconverted (missing). */
+  pairUsed: Uint8Array;
+  pairMissing: Uint8Array;
+  /** The recommendations of the counted links (whatever the recommendation filters). */
+  countedRecs: Set<number>;
+  /** The attributed links. */
+  attrRec: Int32Array;
+  attrAct: Int32Array;
+  attrSlot: Int32Array;
+  attrFactor: Float64Array;
+  attrMoney: Float64Array;
+}
+
+const DAY = 86_400_000;
+export const dayOf = (iso: string) => {
+  const [y, m, d] = iso.split('-').map(Number);
+  return Math.round(Date.UTC(y!, m! - 1, d!) / DAY);
+};
+
+/** The method's attribution for one request: money per activity, counted links and their shares. */
+export function attribute(f: Facts, q: EngineRequest): Attribution {
+  const statusOk = new Uint8Array(3);
+  for (const st of q.statuses) statusOk[STATUS_CODES[st]!] = 1;
+  const suggested = q.statuses.includes('suggested');
+  const minScore = q.minScore ?? 0;
+  const hasPeriod = q.from !== undefined || q.to !== undefined;
+  const fromD = q.from ? dayOf(q.from) : -Infinity;
+  const toD = q.to ? dayOf(q.to) : Infinity;
+  const nSlots = f.slotAct.length;
+
+  // Counted links (cl).
+  const nCl = f.linkAct.length + (suggested ? f.suggAct.length : 0);
+  const clAct = new Int32Array(nCl);
+  const clRec = new Int32Array(nCl);
+  const clSlot = new Int32Array(nCl);
+  const clWeight = new Float64Array(nCl);
+  let cl = 0;
+  for (let i = 0; i < f.linkAct.length; i++) {
+    const st = f.linkStatus[i]!;
+    if (!statusOk[st] || !q.actOk[f.linkAct[i]!]) continue;
+    if (q.minScore !== undefined && st === STATUS_CODES.suggested && !(f.linkConfidence[i]! >= q.minScore)) continue;
+    clAct[cl] = f.linkAct[i]!;
+    clRec[cl] = f.linkRec[i]!;
+    clSlot[cl] = f.linkSlot[i]!;
+    clWeight[cl++] = f.linkWeight[i]!;
+  }
+  if (suggested) {
+    for (let i = 0; i < f.suggAct.length; i++) {
+      if (!(f.suggScore[i]! >= minScore) || !q.actOk[f.suggAct[i]!]) continue;
+      clAct[cl] = f.suggAct[i]!;
+      clRec[cl] = f.suggRec[i]!;
+      clSlot[cl] = f.suggSlot[i]!;
+      clWeight[cl++] = 1;
+    }
+  }
+
+  // act0.
+  const inAct0 = new Uint8Array(f.actIds.length);
+  if (q.activities === 'all') for (let a = 0; a < f.actIds.length; a++) if (f.actInScope[a] && q.actOk[a]) inAct0[a] = 1;
+  for (let i = 0; i < cl; i++) inAct0[clAct[i]!] = 1;
+  const act0: number[] = [];
+  for (let a = 0; a < inAct0.length; a++) if (inAct0[a]) act0.push(a);
+
+  // Money of each activity looked at: its rows in the period summed per (slot, pair), then converted.
+  const basis = BASIS_CODES[q.basis];
+  const T = q.currency;
+  const nPairs = f.pairCurrency.length;
+  const slotMoney = new Float64Array(nSlots);
+  const slotHasMoney = new Uint8Array(nSlots);
+  const slotHasRows = new Uint8Array(nSlots);
+  const slotUnconverted = new Map<number, Map<string, number>>();
+  const pairUsed = new Uint8Array(nPairs);
+  const pairMissing = new Uint8Array(nPairs);
+  // The pair's rates, once per request: from its currency to USD (fr) and from USD to T (tr); NaN: no rate.
+  const pairFr = new Float64Array(nPairs);
+  const pairTr = new Float64Array(nPairs);
+  const pairDone = new Uint8Array(nPairs);
+  const rateOf = (cur: string, year: number | null) => {
+    if (year === null) return NaN;
+    const r = f.rates.get(rateKey(cur, year));
+    return r ? r.rate : NaN;
+  };
+  for (const a of act0) {
+    for (let b = f.bucketStart[a]!; b < f.bucketStart[a + 1]!; b++) {
+      if (f.bucketBasis[b] !== basis) continue;
+      let amount = f.bucketAmount[b]!;
+      if (hasPeriod) {
+        const first = f.bucketFirst[b]!;
+        const last = f.bucketLast[b]!;
+        if (first === NO_DATE || last < fromD || first > toD) continue;
+        if (f.bucketUndated[b]! > 0 || first < fromD || last > toD) {
+          // Cut by the period: the sum of its rows dated in it, in the rows' order.
+          amount = 0;
+          let any = false;
+          for (let r = f.bucketRowStart[b]!; r < f.bucketRowStart[b + 1]!; r++) {
+            const d = f.rowDate[r]!;
+            if (d === NO_DATE || d < fromD || d > toD) continue;
+            amount += f.rowAmount[r]!;
+            any = true;
+          }
+          if (!any) continue;
+        }
+      }
+      const slot = f.bucketSlot[b]!;
+      const pair = f.bucketPair[b]!;
+      const currency = f.pairCurrency[pair]!;
+      if (!pairDone[pair]) {
+        pairDone[pair] = 1;
+        pairFr[pair] = currency === 'USD' ? 1 : rateOf(currency, f.pairYear[pair]!);
+        pairTr[pair] = T === 'USD' ? 1 : rateOf(T, f.pairYear[pair]!);
+      }
+      slotHasRows[slot] = 1;
+      if (amount !== 0) slotHasMoney[slot] = 1;
+      if (currency === T || (!Number.isNaN(pairFr[pair]!) && !Number.isNaN(pairTr[pair]!))) {
+        slotMoney[slot] = slotMoney[slot]! + (currency === T ? amount : (amount / pairFr[pair]!) * pairTr[pair]!);
+        pairUsed[pair] = 1;
+      } else {
+        pairMissing[pair] = 1;
+        let u = slotUnconverted.get(slot);
+        if (!u) slotUnconverted.set(slot, (u = new Map()));
+        u.set(currency, (u.get(currency) ?? 0) + amount);
+      }
+    }
+  }
+
+  // Σ weights of each activity's counted links in each country, then each link's share.
+  const lw = new Float64Array(nSlots);
+  for (let i = 0; i < cl; i++) lw[clSlot[i]!] = lw[clSlot[i]!]! + clWeight[i]!;
+  const attrRec = new Int32Array(cl);
+  const attrAct = new Int32Array(cl);
+  const attrSlot = new Int32Array(cl);
+  const attrFactor = new Float64Array(cl);
+  const attrMoney = new Float64Array(cl);
+  let n = 0;
+  const countedRecs = new Set<number>();
+  for (let i = 0; i < cl; i++) {
+    const rec = clRec[i]!;
+    if (rec >= 0) countedRecs.add(rec);
+    if (rec < 0 || !q.recOk[rec]) continue;
+    const a = clAct[i]!;
+    const slot = clSlot[i]!;
+    if (hasPeriod && !(slotHasMoney[slot] || overlaps(f, a, q.from, q.to))) continue;
+    const factor = clWeight[i]! / Math.max(lw[slot]!, 1);
+    attrRec[n] = rec;
+    attrAct[n] = a;
+    attrSlot[n] = slot;
+    attrFactor[n] = factor;
+    attrMoney[n++] = factor * slotMoney[slot]!;
+  }
+  return {
+    f,
+    act0,
+    slotMoney,
+    slotHasMoney,
+    slotHasRows,
+    slotUnconverted,
+    pairUsed,
+    pairMissing,
+    countedRecs,
+    attrRec: attrRec.subarray(0, n),
+    attrAct: attrAct.subarray(0, n),
+    attrSlot: attrSlot.subarray(0, n),
+    attrFactor: attrFactor.subarray(0, n),
+    attrMoney: attrMoney.subarray(0, n),
+  };
+}
+
+/** The activity's dates overlap the period (an activity without dates does not). */
+function overlaps(f: Facts, a: number, from?: string, to?: string): boolean {
+  const s = f.actStart[a]!;
+  const e = f.actEnd[a]!;
+  if (s === null && e === null) return false;
+  if (to !== undefined && s !== null && s > to) return false;
+  if (from !== undefined && e !== null && e < from) return false;
+  return true;
+}
+
+/** Adds the unconverted money of attributed link i to `into`, per currency. */
+function addUnconverted(at: Attribution, i: number, into: Map<string, number>) {
+  const u = at.slotUnconverted.get(at.attrSlot[i]!);
+  if (!u) return;
+  const factor = at.attrFactor[i]!;
+  for (const [c, v] of u) into.set(c, (into.get(c) ?? 0) + factor * v);
+}
+
+export interface RawFigures {
+  recommendations: number;
+  covered: number;
+  activities: number;
+  donors: number;
+  money: number;
+  unconverted: Map<string, number>;
+}
+
+/** A recommendation's keys in a dimension (deduplicated; [null] when it has none, so that it still counts). */
+export function recKeys(r: RecFacts, d: Exclude<Dimension, 'donor'>): (string | null)[] {
+  let keys: (string | null)[];
+  switch (d) {
+    case 'mechanism':
+      keys = [r.mechanism];
+      break;
+    case 'body':
+      keys = [r.body];
+      break;
+    case 'cycle':
+      keys = [r.cycle === null ? null : String(r.cycle)];
+      break;
+    case 'response':
+      keys = [r.response];
+      break;
+    case 'theme':
+      keys = r.themes;
+      break;
+    case 'affectedPerson':
+      keys = r.affectedPersons;
+      break;
+    case 'sdgGoal':
+      keys = r.sdgGoals;
+      break;
+    case 'instrument':
+      keys = r.instruments;
+      break;
+  }
+  return keys.length ? [...new Set(keys)] : [null];
+}
+
+/** Every combination of one key from each list. */
+function combinations(lists: (string | null)[][]): (string | null)[][] {
+  let out: (string | null)[][] = [[]];
+  for (const l of lists) out = out.flatMap((prefix) => l.map((k) => [...prefix, k]));
+  return out;
+}
+
+/**
+ * Figures per combination of keys of `dims` (0 dims: none; 1: groups; 2: a matrix) and the totals. A donor key
+ * comes from the link's activity (only combinations with links); every other key from the recommendation, which
+ * counts in each of its keys. With a donor key, `recommendations` is the number of recommendations of the
+ * cell's recommendation keys (all of them when there are none).
+ */
+export function aggregate(at: Attribution, recList: number[], dims: Dimension[]) {
+  const f = at.f;
+  const byRec = new Map<number, number[]>();
+  for (let i = 0; i < at.attrRec.length; i++) {
+    const r = at.attrRec[i]!;
+    let l = byRec.get(r);
+    if (!l) byRec.set(r, (l = []));
+    l.push(i);
+  }
+  // Totals.
+  const actSeen = new Uint8Array(f.actIds.length);
+  const donorSeen = new Uint8Array(f.donors.length);
+  let acts = 0;
+  let donors = 0;
+  let money = 0;
+  const unc = new Map<string, number>();
+  for (let i = 0; i < at.attrRec.length; i++) {
+    const a = at.attrAct[i]!;
+    if (!actSeen[a]) {
+      actSeen[a] = 1;
+      acts++;
+      const d = f.actDonorIndex[a]!;
+      if (d >= 0 && !donorSeen[d]) {
+        donorSeen[d] = 1;
+        donors++;
+      }
+    }
+    money += at.attrMoney[i]!;
+    addUnconverted(at, i, unc);
+  }
+  const totals: RawFigures = { recommendations: recList.length, covered: byRec.size, activities: acts, donors, money, unconverted: unc };
+  if (!dims.length) return { cells: [] as { keys: (string | null)[]; figures: RawFigures }[], totals };
+
+  const donorAt = dims.indexOf('donor');
+  const recDims = dims.map((d, i) => (d === 'donor' ? -1 : i)).filter((i) => i >= 0);
+  interface Cell {
+    keys: (string | null)[];
+    recs: number;
+    covered: Set<number>;
+    acts: Set<number>;
+    donors: Set<string>;
+    money: number;
+    unc: Map<string, number>;
+    recKey: string;
+  }
+  const cells = new Map<string, Cell>();
+  const recsBy = new Map<string, number>();
+  const cellOf = (keys: (string | null)[], recKey: string) => {
+    const k = JSON.stringify(keys);
+    let c = cells.get(k);
+    if (!c) cells.set(k, (c = { keys, recs: 0, covered: new Set(), acts: new Set(), donors: new Set(), money: 0, unc: new Map(), recKey }));
+    return c;
+  };
+  const add = (c: Cell, i: number) => {
+    c.covered.add(at.attrRec[i]!);
+    c.acts.add(at.attrAct[i]!);
+    const d = f.actDonor[at.attrAct[i]!];
+    if (d !== null && d !== undefined) c.donors.add(d);
+    c.money += at.attrMoney[i]!;
+    addUnconverted(at, i, c.unc);
+  };
+  for (const ri of recList) {
+    const rec = f.recs[ri]!;
+    const combos = combinations(recDims.map((i) => recKeys(rec, dims[i] as Exclude<Dimension, 'donor'>)));
+    const attrs = byRec.get(ri) ?? [];
+    for (const combo of combos) {
+      const recKey = JSON.stringify(combo);
+      recsBy.set(recKey, (recsBy.get(recKey) ?? 0) + 1);
+      if (donorAt < 0) {
+        const c = cellOf(combo, recKey);
+        c.recs++;
+        for (const i of attrs) add(c, i);
+      } else {
+        for (const i of attrs) {
+          const keys = [...combo];
+          keys.splice(donorAt, 0, f.actDonor[at.attrAct[i]!] ?? null);
+          add(cellOf(keys, recKey), i);
+        }
+      }
+    }
+  }
+  return {
+    cells: [...cells.values()].map((c) => ({
+      keys: c.keys,
+      figures: {
+        recommendations: donorAt >= 0 ? (recsBy.get(c.recKey) ?? recList.length) : c.recs,
+        covered: c.covered.size,
+        activities: c.acts.size,
+        donors: c.donors.size,
+        money: c.money,
+        unconverted: c.unc,
+      } satisfies RawFigures,
+    })),
+    totals,
+  };
+}
+
+/**
+ * Per recommendation of `recList` (same positions): whether a link reaches it, the activities and donors it
+ * reaches, the money attributed to it and what of it could not be converted.
+ */
+export function perRecommendation(at: Attribution, recList: number[]) {
+  const f = at.f;
+  const n = recList.length;
+  const pos = new Int32Array(f.recs.length).fill(-1);
+  recList.forEach((r, i) => (pos[r] = i));
+  // The attributed links grouped by recommendation (a counting sort).
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < at.attrRec.length; i++) {
+    const p = pos[at.attrRec[i]!]!;
+    if (p >= 0) start[p + 1]!++;
+  }
+  for (let p = 0; p < n; p++) start[p + 1]! += start[p]!;
+  const fill = start.slice(0, n);
+  const order = new Int32Array(start[n]!);
+  for (let i = 0; i < at.attrRec.length; i++) {
+    const p = pos[at.attrRec[i]!]!;
+    if (p >= 0) order[fill[p]!++] = i;
+  }
+  const covered = new Uint8Array(n);
+  const activities = new Int32Array(n);
+  const donors = new Int32Array(n);
+  const money = new Float64Array(n);
+  const unconverted = new Map<number, Map<string, number>>();
+  // Distinct activities and donors per recommendation, by stamping them with the recommendation's position.
+  const actStamp = new Int32Array(f.actIds.length).fill(-1);
+  const donorStamp = new Int32Array(f.donors.length).fill(-1);
+  for (let p = 0; p < n; p++) {
+    if (start[p] === start[p + 1]) continue;
+    covered[p] = 1;
+    let m = 0;
+    for (let k = start[p]!; k < start[p + 1]!; k++) {
+      const i = order[k]!;
+      const a = at.attrAct[i]!;
+      if (actStamp[a] !== p) {
+        actStamp[a] = p;
+        activities[p]!++;
+        const d = f.actDonorIndex[a]!;
+        if (d >= 0 && donorStamp[d] !== p) {
+          donorStamp[d] = p;
+          donors[p]!++;
+        }
+      }
+      m += at.attrMoney[i]!;
+      if (at.slotUnconverted.size && at.slotUnconverted.has(at.attrSlot[i]!)) {
+        let u = unconverted.get(p);
+        if (!u) unconverted.set(p, (u = new Map()));
+        addUnconverted(at, i, u);
+      }
+    }
+    money[p] = m;
+  }
+  return { covered, activities, donors, money, unconverted };
+}
+
+export interface DonorFigures {
+  key: string | null;
+  moneyIn: number;
+  linked: number;
+  activities: number;
+  links: number;
+  recommendations: number;
+  uncIn: Map<string, number>;
+  uncLinked: Map<string, number>;
+}
+
+/**
+ * Donor figures per key: the donor (answers in one country) or the country (one donor's alignment). Money in
+ * the key is every looked-at activity's money there (with a period: activities whose dates overlap it or that
+ * have money in it); linked money, links and recommendations come from the attributed links.
+ */
+export function donorFigures(at: Attribution, key: 'donor' | 'country', hasPeriod: boolean, from?: string, to?: string): DonorFigures[] {
+  const f = at.f;
+  const out = new Map<string | null, DonorFigures>();
+  const row = (k: string | null) => {
+    let r = out.get(k);
+    if (!r) out.set(k, (r = { key: k, moneyIn: 0, linked: 0, activities: 0, links: 0, recommendations: 0, uncIn: new Map(), uncLinked: new Map() }));
+    return r;
+  };
+  const keyOf = (slot: number) => (key === 'donor' ? (f.actDonor[f.slotAct[slot]!] ?? null) : (f.countries[f.slotCountry[slot]!] ?? null));
+  for (let slot = 0; slot < at.slotHasRows.length; slot++) {
+    if (!at.slotHasRows[slot]) continue;
+    if (hasPeriod && !(at.slotHasMoney[slot] || overlaps(f, f.slotAct[slot]!, from, to))) continue;
+    const r = row(keyOf(slot));
+    r.moneyIn += at.slotMoney[slot]!;
+    r.activities++;
+  }
+  for (const [slot, u] of at.slotUnconverted) {
+    const r = row(keyOf(slot));
+    for (const [c, v] of u) r.uncIn.set(c, (r.uncIn.get(c) ?? 0) + v);
+  }
+  const recsBy = new Map<string | null, Set<number>>();
+  for (let i = 0; i < at.attrRec.length; i++) {
+    const k = keyOf(at.attrSlot[i]!);
+    const r = row(k);
+    r.linked += at.attrMoney[i]!;
+    r.links++;
+    let s = recsBy.get(k);
+    if (!s) recsBy.set(k, (s = new Set()));
+    s.add(at.attrRec[i]!);
+    addUnconverted(at, i, r.uncLinked);
+  }
+  for (const [k, s] of recsBy) row(k).recommendations = s.size;
+  return [...out.values()];
+}

@@ -1,0 +1,495 @@
+/**
+ * The facts the coverage engine (coverage.engine.ts) reads, loaded from the database once per data version and
+ * scope (a country, or a donor for its alignment), in one read-only REPEATABLE READ transaction, so that they are
+ * one consistent snapshot and carry the version they were read at.
+ *
+ * Freshness: every coverage answer first reads the data version (coverage_inputs, bumped by triggers in every
+ * writer's own transaction); facts of another version are never used, they are reloaded. A new link, weight,
+ * rate or import therefore shows in the very next answer. Facts are kept per database handle, a few scopes at a
+ * time (least recently used first out), and a load in progress is shared by the requests that wait for it.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { queryRows } from '../../db/query.js';
+import { BASIS_CODES, NO_DATE, STATUS_CODES, rateKey, type Facts, type RateFacts, type RecFacts, type RunFacts } from './coverage.engine.js';
+
+type Scope = Facts['scope'];
+
+/** The version of every input coverage reads: bumped by triggers in the writers' own transactions. */
+export const dataVersionSql = sql`select string_agg(source || ':' || version, ',' order by source) as v from coverage_inputs`;
+
+export async function dataVersion(db: Db): Promise<string> {
+  const [row] = await queryRows<{ v: string | null }>(db, dataVersionSql);
+  return row?.v ?? '';
+}
+
+interface ActRow extends Record<string, unknown> {
+  id: string;
+  donor: string | null;
+  run: string | null;
+  start: string | null;
+  end: string | null;
+  sectors: string[] | null;
+  in_scope: boolean;
+}
+interface MoneyRow extends Record<string, unknown> {
+  activity_id: string;
+  country: string;
+  type: string;
+  d: number | null;
+  year: number | null;
+  currency: string;
+  amount: number;
+}
+interface LinkRow extends Record<string, unknown> {
+  activity_id: string;
+  recommendation_id: string;
+  country: string;
+  weight: number;
+  status: string;
+  confidence: number | null;
+}
+interface SuggRow extends Record<string, unknown> {
+  activity_id: string;
+  recommendation_id: string;
+  country: string;
+  score: number;
+}
+
+/** The instruments a recommendation speaks to: the obligations module's rule (obligations.queries.ts). */
+const instrumentsOf = sql`(case when r.mechanism = 'TB'
+  then array(select xi.code from instruments xi where xi.recommendation_body = r.body)
+  else array(select distinct xt.instrument from theme_instrument xt where xt.theme = any(r.themes)) end)`;
+
+async function loadFacts(db: Db, scope: Scope): Promise<Facts> {
+  return db.transaction(
+    async (tx0) => {
+      const tx = tx0 as unknown as Db;
+      const [v] = await queryRows<{ v: string | null }>(tx, dataVersionSql);
+      const version = v?.v ?? '';
+      let acts: ActRow[];
+      let money: MoneyRow[];
+      let links: LinkRow[];
+      let suggs: SuggRow[];
+      let recRows: Record<string, unknown>[];
+      if (scope.kind === 'country') {
+        const C = scope.country;
+        links = await queryRows<LinkRow>(
+          tx,
+          sql`select activity_id, recommendation_id, country, weight::float8 as weight, status, confidence::float8 as confidence
+              from links where country = ${C} and retired_at is null order by activity_id, recommendation_id`,
+        );
+        suggs = await queryRows<SuggRow>(
+          tx,
+          sql`select activity_id, recommendation_id, country, score::float8 as score
+              from suggestions s where country = ${C} and status = 'open'
+                and not exists (select 1 from links l where l.activity_id = s.activity_id and l.recommendation_id = s.recommendation_id and l.retired_at is null)
+              order by activity_id, recommendation_id`,
+        );
+        acts = await queryRows<ActRow>(
+          tx,
+          sql`select a.iati_identifier as id, a.reporting_org_ref as donor, a.import_run_id as run,
+                coalesce(a.actual_start, a.planned_start)::text as start, coalesce(a.actual_end, a.planned_end)::text as "end",
+                a.sector_codes as sectors, a.country_codes @> array[${C}]::text[] as in_scope
+              from activities a
+              where a.iati_identifier in (
+                select x.iati_identifier from activities x where x.country_codes @> array[${C}]::text[]
+                union select l.activity_id from links l where l.country = ${C} and l.retired_at is null
+                union select s.activity_id from suggestions s where s.country = ${C} and s.status = 'open')
+              order by a.iati_identifier`,
+        );
+        money = await queryRows<MoneyRow>(
+          tx,
+          sql`select activity_id, country, type, (date - date '1970-01-01') as d, year, currency, amount::float8 as amount
+              from coverage_tx_shares where country = ${C} order by activity_id, position`,
+        );
+        recRows = await queryRows(
+          tx,
+          sql`select r.id, r.country, r.mechanism, r.body, r.cycle, r.response, r.themes, r.affected_persons, r.sdg_goals,
+                ${instrumentsOf} as instruments, r.import_run_id, r.text, r.session, r.published_on::text as published_on, r.document_symbol
+              from recommendations r where r.country = ${C} order by r.id`,
+        );
+      } else {
+        const D = scope.donor;
+        acts = await queryRows<ActRow>(
+          tx,
+          sql`select a.iati_identifier as id, a.reporting_org_ref as donor, a.import_run_id as run,
+                coalesce(a.actual_start, a.planned_start)::text as start, coalesce(a.actual_end, a.planned_end)::text as "end",
+                a.sector_codes as sectors, true as in_scope
+              from activities a where a.reporting_org_ref = ${D} order by a.iati_identifier`,
+        );
+        const donorActs = sql`(select iati_identifier from activities where reporting_org_ref = ${D})`;
+        links = await queryRows<LinkRow>(
+          tx,
+          sql`select activity_id, recommendation_id, country, weight::float8 as weight, status, confidence::float8 as confidence
+              from links where activity_id in ${donorActs} and retired_at is null order by activity_id, recommendation_id`,
+        );
+        suggs = await queryRows<SuggRow>(
+          tx,
+          sql`select activity_id, recommendation_id, country, score::float8 as score
+              from suggestions s where activity_id in ${donorActs} and status = 'open'
+                and not exists (select 1 from links l where l.activity_id = s.activity_id and l.recommendation_id = s.recommendation_id and l.retired_at is null)
+              order by activity_id, recommendation_id`,
+        );
+        money = await queryRows<MoneyRow>(
+          tx,
+          sql`select activity_id, country, type, (date - date '1970-01-01') as d, year, currency, amount::float8 as amount
+              from coverage_tx_shares where activity_id in ${donorActs} order by activity_id, position, country`,
+        );
+        // The alignment reads only the ids and import runs of the recommendations its links reach.
+        recRows = await queryRows(
+          tx,
+          sql`select r.id, r.country, r.import_run_id from recommendations r
+              where r.id in (select recommendation_id from links where activity_id in ${donorActs} and retired_at is null
+                             union select recommendation_id from suggestions where activity_id in ${donorActs} and status = 'open')
+              order by r.id`,
+        );
+      }
+      const rates = await queryRows<{ currency: string; year: number; rate: number; source: string; origin: string; import_run_id: string | null }>(
+        tx,
+        sql`select currency, year, units_per_usd::float8 as rate, source, origin, import_run_id from exchange_rates`,
+      );
+      const runs = await queryRows<{ id: string; kind: string; file: string; sha256: string | null; finished_at: string | null; started_at: string }>(
+        tx,
+        sql`select id, kind, file_name as file, sha256, finished_at::text as finished_at,
+              to_char(started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as started_at from import_runs`,
+      );
+      return build(version, scope, acts, money, links, suggs, recRows, rates, runs);
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}
+
+function build(
+  version: string,
+  scope: Scope,
+  acts: ActRow[],
+  money: MoneyRow[],
+  links: LinkRow[],
+  suggs: SuggRow[],
+  recRows: Record<string, unknown>[],
+  rateRows: { currency: string; year: number; rate: number; source: string; origin: string; import_run_id: string | null }[],
+  runRows: { id: string; kind: string; file: string; sha256: string | null; finished_at: string | null; started_at: string }[],
+): Facts {
+  const actIndex = new Map<string, number>();
+  acts.forEach((a, i) => actIndex.set(a.id, i));
+  const countries: string[] = [];
+  const countryIndex = new Map<string, number>();
+  const countryOf = (c: string) => {
+    let i = countryIndex.get(c);
+    if (i === undefined) {
+      i = countries.length;
+      countries.push(c);
+      countryIndex.set(c, i);
+    }
+    return i;
+  };
+  if (scope.kind === 'country') countryOf(scope.country);
+  // (activity, country) slots and (currency, year) pairs.
+  const slotKeys = new Map<number, number>();
+  const slotAct: number[] = [];
+  const slotCountry: number[] = [];
+  const slotOf = (act: number, country: string) => {
+    const c = countryOf(country);
+    const k = act * 4096 + c;
+    let s = slotKeys.get(k);
+    if (s === undefined) {
+      s = slotAct.length;
+      slotAct.push(act);
+      slotCountry.push(c);
+      slotKeys.set(k, s);
+    }
+    return s;
+  };
+  const pairKeys = new Map<string, number>();
+  const pairCurrency: string[] = [];
+  const pairYear: (number | null)[] = [];
+  const pairOf = (currency: string, year: number | null) => {
+    const k = `${currency}|${year ?? ''}`;
+    let p = pairKeys.get(k);
+    if (p === undefined) {
+      p = pairCurrency.length;
+      pairCurrency.push(currency);
+      pairYear.push(year);
+      pairKeys.set(k, p);
+    }
+    return p;
+  };
+
+  // Money rows in activity order (rows of activities outside the facts are dropped), then in buckets.
+  const n = acts.length;
+  const kept = money.filter((m) => actIndex.has(m.activity_id));
+  const rowAct = new Int32Array(kept.length);
+  const rowSlot = new Int32Array(kept.length);
+  const rowBasis = new Uint8Array(kept.length);
+  const rowPair = new Int32Array(kept.length);
+  const dates = new Int32Array(kept.length);
+  const amounts = new Float64Array(kept.length);
+  kept.forEach((m, r) => {
+    const a = actIndex.get(m.activity_id)!;
+    rowAct[r] = a;
+    rowSlot[r] = slotOf(a, m.country);
+    rowBasis[r] = m.type === '2' ? BASIS_CODES.commitment : BASIS_CODES.disbursement;
+    dates[r] = m.d === null ? NO_DATE : Number(m.d);
+    rowPair[r] = pairOf(m.currency, m.year === null ? null : Number(m.year));
+    amounts[r] = Number(m.amount);
+  });
+  const buckets = bucketise(n, rowAct, rowSlot, rowBasis, rowPair, dates, amounts);
+
+  // Recommendations (with the echo count of the priority sort: same themes, distinct mechanism, body, session).
+  const recs: RecFacts[] = recRows.map((r) => ({
+    id: r.id as string,
+    country: r.country as string,
+    mechanism: (r.mechanism ?? 'UPR') as RecFacts['mechanism'],
+    body: (r.body ?? '') as string,
+    cycle: r.cycle === null || r.cycle === undefined ? null : Number(r.cycle),
+    response: (r.response ?? null) as string | null,
+    themes: (r.themes ?? []) as string[],
+    affectedPersons: (r.affected_persons ?? []) as string[],
+    sdgGoals: (r.sdg_goals ?? []) as string[],
+    instruments: (r.instruments ?? []) as string[],
+    importRunId: (r.import_run_id ?? null) as string | null,
+    text: (r.text ?? '') as string,
+    session: r.session === null || r.session === undefined ? null : Number(r.session),
+    publishedOn: (r.published_on ?? null) as string | null,
+    echo: 1,
+  }));
+  if (scope.kind === 'country') {
+    const echoes = new Map<string, Set<string>>();
+    const themeKey = (r: RecFacts) => [...r.themes].sort().join('\u0000');
+    recRows.forEach((row, i) => {
+      const r = recs[i]!;
+      if (!r.themes.length) return;
+      const k = themeKey(r);
+      let s = echoes.get(k);
+      if (!s) echoes.set(k, (s = new Set()));
+      s.add(`${r.mechanism}|${r.body}|${r.session ?? (row.document_symbol as string | null) ?? r.publishedOn ?? ''}`);
+    });
+    for (const r of recs) if (r.themes.length) r.echo = echoes.get(themeKey(r))!.size;
+  }
+  const recIndex = new Map<string, number>();
+  recs.forEach((r, i) => recIndex.set(r.id, i));
+
+  const linkAct = new Int32Array(links.length);
+  const linkRec = new Int32Array(links.length);
+  const linkCountry = new Int32Array(links.length);
+  const linkSlot = new Int32Array(links.length);
+  const linkWeight = new Float64Array(links.length);
+  const linkStatus = new Uint8Array(links.length);
+  const linkConfidence = new Float64Array(links.length);
+  links.forEach((l, i) => {
+    linkAct[i] = actIndex.get(l.activity_id)!;
+    linkRec[i] = recIndex.get(l.recommendation_id) ?? -1;
+    linkCountry[i] = countryOf(l.country);
+    linkSlot[i] = slotOf(linkAct[i]!, l.country);
+    linkWeight[i] = Number(l.weight);
+    linkStatus[i] = STATUS_CODES[l.status] ?? 2;
+    linkConfidence[i] = l.confidence === null ? NaN : Number(l.confidence);
+  });
+  const suggAct = new Int32Array(suggs.length);
+  const suggRec = new Int32Array(suggs.length);
+  const suggCountry = new Int32Array(suggs.length);
+  const suggSlot = new Int32Array(suggs.length);
+  const suggScore = new Float64Array(suggs.length);
+  suggs.forEach((s, i) => {
+    suggAct[i] = actIndex.get(s.activity_id)!;
+    suggRec[i] = recIndex.get(s.recommendation_id) ?? -1;
+    suggCountry[i] = countryOf(s.country);
+    suggSlot[i] = slotOf(suggAct[i]!, s.country);
+    suggScore[i] = Number(s.score);
+  });
+
+  const rates = new Map<string, RateFacts>();
+  for (const r of rateRows) {
+    rates.set(rateKey(r.currency, Number(r.year)), {
+      currency: r.currency,
+      year: Number(r.year),
+      rate: Number(r.rate),
+      source: r.source,
+      origin: r.origin,
+      importRunId: r.import_run_id,
+    });
+  }
+  const runs = new Map<string, RunFacts>();
+  for (const r of runRows) runs.set(r.id, { id: r.id, kind: r.kind, file: r.file, sha256: r.sha256, finishedAt: r.finished_at, startedAt: r.started_at });
+
+  return {
+    version,
+    scope,
+    actIds: acts.map((a) => a.id),
+    actDonor: acts.map((a) => a.donor),
+    ...donorIndex(acts.map((a) => a.donor)),
+    actRun: acts.map((a) => a.run),
+    ...runIndex(acts.map((a) => a.run), recs.map((r) => r.importRunId)),
+    actStart: acts.map((a) => a.start),
+    actEnd: acts.map((a) => a.end),
+    actSectors: acts.map((a) => a.sectors ?? []),
+    actInScope: Uint8Array.from(acts, (a) => (a.in_scope ? 1 : 0)),
+    ...buckets,
+    countries,
+    pairCurrency,
+    pairYear,
+    slotAct: Int32Array.from(slotAct),
+    slotCountry: Int32Array.from(slotCountry),
+    linkSlot,
+    suggSlot,
+    linkAct,
+    linkRec,
+    linkCountry,
+    linkWeight,
+    linkStatus,
+    linkConfidence,
+    suggAct,
+    suggRec,
+    suggCountry,
+    suggScore,
+    recs,
+    rates,
+    runs,
+  };
+}
+
+/**
+ * Buckets of money rows (Facts.bucketStart): per activity, one per (basis, slot, pair), in that order; each
+ * bucket's rows contiguous and in their original order, so a bucket's sum is the sum of its rows read in order.
+ */
+function bucketise(n: number, rowAct: Int32Array, rowSlot: Int32Array, rowBasis: Uint8Array, rowPair: Int32Array, dates: Int32Array, amounts: Float64Array) {
+  const order = Array.from(rowAct.keys()).sort(
+    (x, y) => rowAct[x]! - rowAct[y]! || rowBasis[x]! - rowBasis[y]! || rowSlot[x]! - rowSlot[y]! || rowPair[x]! - rowPair[y]! || x - y,
+  );
+  const bucketStart = new Int32Array(n + 1);
+  const slot: number[] = [];
+  const pair: number[] = [];
+  const basis: number[] = [];
+  const first: number[] = [];
+  const last: number[] = [];
+  const undated: number[] = [];
+  const amount: number[] = [];
+  const rowStarts: number[] = [];
+  const rowDate = new Int32Array(order.length);
+  const rowAmount = new Float64Array(order.length);
+  let prev = -1;
+  order.forEach((r, w) => {
+    if (prev < 0 || rowAct[r] !== rowAct[prev] || rowBasis[r] !== rowBasis[prev] || rowSlot[r] !== rowSlot[prev] || rowPair[r] !== rowPair[prev]) {
+      slot.push(rowSlot[r]!);
+      pair.push(rowPair[r]!);
+      basis.push(rowBasis[r]!);
+      first.push(NO_DATE);
+      last.push(NO_DATE);
+      undated.push(0);
+      amount.push(0);
+      rowStarts.push(w);
+      bucketStart[rowAct[r]! + 1]!++;
+    }
+    const c = slot.length - 1;
+    rowDate[w] = dates[r]!;
+    rowAmount[w] = amounts[r]!;
+    amount[c] = amount[c]! + amounts[r]!;
+    const d = dates[r]!;
+    if (d === NO_DATE) undated[c]!++;
+    else {
+      if (first[c] === NO_DATE || d < first[c]!) first[c] = d;
+      if (last[c] === NO_DATE || d > last[c]!) last[c] = d;
+    }
+    prev = r;
+  });
+  for (let a = 0; a < n; a++) bucketStart[a + 1]! += bucketStart[a]!;
+  rowStarts.push(order.length);
+  return {
+    bucketStart,
+    bucketSlot: Int32Array.from(slot),
+    bucketPair: Int32Array.from(pair),
+    bucketBasis: Uint8Array.from(basis),
+    bucketFirst: Int32Array.from(first),
+    bucketLast: Int32Array.from(last),
+    bucketUndated: Int32Array.from(undated),
+    bucketAmount: Float64Array.from(amount),
+    bucketRowStart: Int32Array.from(rowStarts),
+    rowDate,
+    rowAmount,
+  };
+}
+
+/** Each activity's donor as an index into the list of distinct donors (-1: none). */
+function donorIndex(donorOf: (string | null)[]) {
+  const donors: string[] = [];
+  const index = new Map<string, number>();
+  const actDonorIndex = Int32Array.from(donorOf, (d) => {
+    if (d === null) return -1;
+    let i = index.get(d);
+    if (i === undefined) {
+      i = donors.length;
+      donors.push(d);
+      index.set(d, i);
+    }
+    return i;
+  });
+  return { actDonorIndex, donors };
+}
+
+/** The import runs of activities and recommendations as indexes into one list of run ids (-1: none). */
+function runIndex(actRuns: (string | null)[], recRuns: (string | null)[]) {
+  const runIds: string[] = [];
+  const index = new Map<string, number>();
+  const of = (id: string | null) => {
+    if (id === null) return -1;
+    let i = index.get(id);
+    if (i === undefined) {
+      i = runIds.length;
+      runIds.push(id);
+      index.set(id, i);
+    }
+    return i;
+  };
+  return { actRunIndex: Int32Array.from(actRuns, of), recRunIndex: Int32Array.from(recRuns, of), runIds };
+}
+
+/** How many scopes' facts one database handle keeps. */
+const MAX_SCOPES = 24;
+
+/** Facts per database handle and scope, the newest version only; loads in progress are shared. */
+const stores = new WeakMap<Db, Map<string, Promise<Facts>>>();
+
+/**
+ * The scope's facts at `version` (or newer: a load reads the version current when it starts). Facts of an older
+ * version are never returned.
+ */
+export async function factsOf(db: Db, scope: Scope, version: string): Promise<Facts> {
+  let store = stores.get(db);
+  if (!store) stores.set(db, (store = new Map()));
+  const key = scope.kind === 'country' ? `c:${scope.country}` : `d:${scope.donor}`;
+  const held = store.get(key);
+  if (held) {
+    const f = await held.catch(() => undefined);
+    if (f && (f.version === version || newer(f.version, version))) {
+      store.delete(key);
+      store.set(key, held);
+      return f;
+    }
+    // Another request may have started the reload meanwhile.
+    const now = store.get(key);
+    if (now && now !== held) return factsOf(db, scope, version);
+  }
+  const load = loadFacts(db, scope);
+  store.delete(key);
+  store.set(key, load);
+  load.catch(() => {
+    if (store.get(key) === load) store.delete(key);
+  });
+  while (store.size > MAX_SCOPES) store.delete(store.keys().next().value!);
+  return load;
+}
+
+/** True when version a is at least as new as b in every source and newer in one (coverage_inputs only grows). */
+function newer(a: string, b: string): boolean {
+  const parse = (v: string) => new Map(v.split(',').filter(Boolean).map((p) => { const i = p.lastIndexOf(':'); return [p.slice(0, i), Number(p.slice(i + 1))] as const; }));
+  const x = parse(a);
+  const y = parse(b);
+  let more = false;
+  for (const [k, n] of y) {
+    const m = x.get(k);
+    if (m === undefined || m < n) return false;
+    if (m > n) more = true;
+  }
+  return more || x.size > y.size;
+}
