@@ -2,9 +2,12 @@
 //
 // Against the largest country (KE) of a generated dataset (npm run bench:generate -- --scale L): each
 // coverage endpoint under autocannon (8 connections, 30 s), cold (every request a distinct `from` date, so
-// no answer is cached) and warm (one URL repeated), beside the floor: the very statements the API issued for
-// one request, captured from its pool and replayed straight through pg by 8 concurrent clients, with the
-// same distinct dates. Prints p50 / p95 / p99 and requests/s, and API ÷ SQL at p50.
+// no answer is cached) and warm (one URL repeated), beside the floor: the same answer computed by the
+// database alone — the statements of the SQL formulation of the method (src/modules/coverage/coverage.sql.ts)
+// for that request, captured from the pool and replayed straight through pg by 8 concurrent clients, with the
+// same distinct dates. Prints p50 / p95 / p99 and requests/s, and API ÷ SQL at p50. Then the first answer
+// after a change (the data version bumped, so the scope's facts are reloaded), five times per scope, and the
+// server's resident memory.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
@@ -13,6 +16,14 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createDb } from '../src/db/client.js';
 import { fromRoot } from '../src/lib/paths.js';
+import { dataVersion } from '../src/modules/coverage/coverage.queries.js';
+import {
+  sqlCoverageByDonor,
+  sqlCoverageByRecommendation,
+  sqlCoverageMatrix,
+  sqlCoverageSummary,
+  sqlDonorAlignment,
+} from '../src/modules/coverage/coverage.sql.js';
 import { LARGEST_COUNTRY } from './generate.js';
 
 // autocannon ships no types; the slice of its API used here.
@@ -114,13 +125,28 @@ const { rows: sizes } = await pool.query(
 console.error(`dataset: ${JSON.stringify(sizes[0])}; donor ${donor}`);
 
 const C = `country=${LARGEST_COUNTRY}`;
-const ENDPOINTS: [name: string, path: (from: string) => string][] = [
-  ['GET /v1/coverage', (f) => `/v1/coverage?${C}&from=${f}`],
-  ['GET /v1/coverage?groupBy=theme', (f) => `/v1/coverage?${C}&from=${f}&groupBy=theme`],
-  ['GET /v1/coverage/recommendations (100)', (f) => `/v1/coverage/recommendations?${C}&from=${f}&limit=100`],
-  ['GET /v1/coverage/donors', (f) => `/v1/coverage/donors?${C}&from=${f}`],
-  ['GET /v1/coverage/matrix', (f) => `/v1/coverage/matrix?${C}&from=${f}&rows=donor&cols=theme`],
-  [`GET /v1/donors/{ref}/alignment`, (f) => `/v1/donors/${encodeURIComponent(donor)}/alignment?from=${f}`],
+const P = { country: LARGEST_COUNTRY, basis: 'disbursement', currency: 'USD' } as const;
+const db = database.db;
+type Reference = (from: string, version: string) => Promise<unknown>;
+const ENDPOINTS: [name: string, path: (from: string) => string, reference: Reference][] = [
+  ['GET /v1/coverage', (f) => `/v1/coverage?${C}&from=${f}`, (from, v) => sqlCoverageSummary(db, { ...P, from }, v)],
+  ['GET /v1/coverage?groupBy=theme', (f) => `/v1/coverage?${C}&from=${f}&groupBy=theme`, (from, v) => sqlCoverageSummary(db, { ...P, from, groupBy: 'theme' }, v)],
+  [
+    'GET /v1/coverage/recommendations (100)',
+    (f) => `/v1/coverage/recommendations?${C}&from=${f}&limit=100`,
+    (from, v) => sqlCoverageByRecommendation(db, { ...P, from, sort: 'priority', limit: 100 }, v),
+  ],
+  ['GET /v1/coverage/donors', (f) => `/v1/coverage/donors?${C}&from=${f}`, (from, v) => sqlCoverageByDonor(db, { ...P, from }, v)],
+  [
+    'GET /v1/coverage/matrix',
+    (f) => `/v1/coverage/matrix?${C}&from=${f}&rows=donor&cols=theme`,
+    (from, v) => sqlCoverageMatrix(db, { ...P, from, rows: 'donor', cols: 'theme' }, v),
+  ],
+  [
+    `GET /v1/donors/{ref}/alignment`,
+    (f) => `/v1/donors/${encodeURIComponent(donor)}/alignment?from=${f}`,
+    (from, v) => sqlDonorAlignment(db, donor, { basis: 'disbursement', currency: 'USD', from }, v),
+  ],
 ];
 
 async function cannon(path: (i: number) => string): Promise<Stats> {
@@ -183,11 +209,13 @@ const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 1 : 0) : '�
 const results: string[] = [];
 results.push(`| endpoint | cold p50 / p95 / p99 ms | cold req/s | warm p50 / p95 / p99 ms | warm req/s | SQL p50 / p95 / p99 ms | SQL req/s | API ÷ SQL (p50, cold) |`);
 results.push(`| --- | --- | --- | --- | --- | --- | --- | --- |`);
-for (const [name, path] of ENDPOINTS) {
-  // One request to capture its statements (and check it answers).
-  capture = [];
+for (const [name, path, reference] of ENDPOINTS) {
+  // One request (it answers), and the statements of the SQL formulation of the same answer, captured.
   const probe = await app.inject({ method: 'GET', url: path(BASE_FROM) });
   if (probe.statusCode !== 200) throw new Error(`${name}: ${probe.statusCode} ${probe.body}`);
+  const version = await dataVersion(db);
+  capture = [];
+  await reference(BASE_FROM, version);
   const statements = capture;
   capture = null;
   const cold = await cannon((i) => path(fromOf(i + 1)));
@@ -200,6 +228,30 @@ for (const [name, path] of ENDPOINTS) {
   results.push(row);
 }
 console.log(results.join('\n'));
+
+// The first answer after a change: bump the data version (as any import, link or rate change does), then one
+// request, which reloads the scope's facts. Five times per scope.
+const afterChange: string[] = [];
+for (const [name, path] of [ENDPOINTS[0]!, ENDPOINTS[5]!]) {
+  const ms: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    await pool.query(`insert into coverage_inputs (source, version) values ('bench-coverage', 1)
+      on conflict (source) do update set version = coverage_inputs.version + 1, changed_at = now()`);
+    const t0 = performance.now();
+    const res = await fetch(origin + path(fromOf(5000 + i)));
+    if (res.status !== 200) throw new Error(`${name}: ${res.status}`);
+    await res.arrayBuffer();
+    ms.push(performance.now() - t0);
+  }
+  afterChange.push(`| ${name} | ${ms.map((m) => m.toFixed(0)).join(' / ')} |`);
+}
+console.log(['', '| first answer after a change (facts reloaded) | ms, five runs |', '| --- | --- |', ...afterChange].join('\n'));
+try {
+  const status = (await import('node:fs')).readFileSync(`/proc/${server.pid}/status`, 'utf8');
+  console.log(`\nserver ${status.match(/VmRSS:\s+\d+ kB/)?.[0]}, ${status.match(/VmHWM:\s+\d+ kB/)?.[0]}`);
+} catch {
+  // not Linux: no /proc
+}
 server.kill('SIGTERM');
 await once(server, 'exit');
 await app.close();

@@ -444,11 +444,18 @@ function runIndex(actRuns: (string | null)[], recRuns: (string | null)[]) {
   return { actRunIndex: Int32Array.from(actRuns, of), recRunIndex: Int32Array.from(recRuns, of), runIds };
 }
 
-/** How many scopes' facts one database handle keeps. */
-const MAX_SCOPES = 24;
+/**
+ * How much one database handle keeps: facts of at most MAX_SCOPES scopes, and of fewer while their rows (money
+ * rows, links, suggestions, activities, recommendations: about 60 bytes each) add up to more than MAX_ROWS; the
+ * least recently used go first, never the one just loaded.
+ */
+const MAX_SCOPES = 32;
+const MAX_ROWS = 6_000_000;
+
+const sizeOf = (f: Facts) => f.rowAmount.length + f.linkAct.length + f.suggAct.length + f.actIds.length + f.recs.length;
 
 /** Facts per database handle and scope, the newest version only; loads in progress are shared. */
-const stores = new WeakMap<Db, Map<string, Promise<Facts>>>();
+const stores = new WeakMap<Db, Map<string, { load: Promise<Facts>; size: number }>>();
 
 /**
  * The scope's facts at `version` (or newer: a load reads the version current when it starts). Facts of an older
@@ -460,24 +467,39 @@ export async function factsOf(db: Db, scope: Scope, version: string): Promise<Fa
   const key = scope.kind === 'country' ? `c:${scope.country}` : `d:${scope.donor}`;
   const held = store.get(key);
   if (held) {
-    const f = await held.catch(() => undefined);
+    const f = await held.load.catch(() => undefined);
     if (f && (f.version === version || newer(f.version, version))) {
-      store.delete(key);
-      store.set(key, held);
+      if (store.get(key) === held) {
+        store.delete(key);
+        store.set(key, held);
+      }
       return f;
     }
     // Another request may have started the reload meanwhile.
     const now = store.get(key);
     if (now && now !== held) return factsOf(db, scope, version);
   }
-  const load = loadFacts(db, scope);
+  const entry = { load: loadFacts(db, scope), size: 0 };
   store.delete(key);
-  store.set(key, load);
-  load.catch(() => {
-    if (store.get(key) === load) store.delete(key);
-  });
-  while (store.size > MAX_SCOPES) store.delete(store.keys().next().value!);
-  return load;
+  store.set(key, entry);
+  const s = store;
+  entry.load.then(
+    (f) => {
+      entry.size = sizeOf(f);
+      let total = 0;
+      for (const e of s.values()) total += e.size;
+      for (const [k, e] of s) {
+        if (s.size <= MAX_SCOPES && total <= MAX_ROWS) break;
+        if (e === entry) continue;
+        total -= e.size;
+        s.delete(k);
+      }
+    },
+    () => {
+      if (s.get(key) === entry) s.delete(key);
+    },
+  );
+  return entry.load;
 }
 
 /** True when version a is at least as new as b in every source and newer in one (coverage_inputs only grows). */
