@@ -151,11 +151,13 @@ export interface Attribution {
   slotHasRows: Uint8Array;
   /** Unconverted money of a slot, per currency. */
   slotUnconverted: Map<number, Map<string, number>>;
+  /** 1 for the slots with unconverted money. */
+  slotHasUnconverted: Uint8Array;
   /** Per (currency, year) pair: amounts converted with it (used), amounts left unconverted (missing). */
   pairUsed: Uint8Array;
   pairMissing: Uint8Array;
-  /** The recommendations of the counted links (whatever the recommendation filters). */
-  countedRecs: Set<number>;
+  /** 1 for the recommendations of the counted links (whatever the recommendation filters). */
+  countedRecs: Uint8Array;
   /** The attributed links. */
   attrRec: Int32Array;
   attrAct: Int32Array;
@@ -222,17 +224,28 @@ export function attribute(f: Facts, q: EngineRequest): Attribution {
   const slotHasMoney = new Uint8Array(nSlots);
   const slotHasRows = new Uint8Array(nSlots);
   const slotUnconverted = new Map<number, Map<string, number>>();
+  const slotHasUnconverted = new Uint8Array(nSlots);
   const pairUsed = new Uint8Array(nPairs);
   const pairMissing = new Uint8Array(nPairs);
-  // The pair's rates, once per request: from its currency to USD (fr) and from USD to T (tr); NaN: no rate.
-  const pairFr = new Float64Array(nPairs);
-  const pairTr = new Float64Array(nPairs);
-  const pairDone = new Uint8Array(nPairs);
+  // Each pair's conversion, once per request: 1 the amount is in T already; 2 through US dollars with the
+  // year's rates (amount ÷ units per USD of its currency × units per USD of T); 0 no rate: unconverted.
   const rateOf = (cur: string, year: number | null) => {
     if (year === null) return NaN;
     const r = f.rates.get(rateKey(cur, year));
     return r ? r.rate : NaN;
   };
+  const pairConv = new Uint8Array(nPairs);
+  const pairFr = new Float64Array(nPairs);
+  const pairTr = new Float64Array(nPairs);
+  for (let pr = 0; pr < nPairs; pr++) {
+    const currency = f.pairCurrency[pr]!;
+    if (currency === T) pairConv[pr] = 1;
+    else {
+      pairFr[pr] = currency === 'USD' ? 1 : rateOf(currency, f.pairYear[pr]!);
+      pairTr[pr] = T === 'USD' ? 1 : rateOf(T, f.pairYear[pr]!);
+      pairConv[pr] = Number.isNaN(pairFr[pr]!) || Number.isNaN(pairTr[pr]!) ? 0 : 2;
+    }
+  }
   for (const a of act0) {
     for (let b = f.bucketStart[a]!; b < f.bucketStart[a + 1]!; b++) {
       if (f.bucketBasis[b] !== basis) continue;
@@ -256,21 +269,18 @@ export function attribute(f: Facts, q: EngineRequest): Attribution {
       }
       const slot = f.bucketSlot[b]!;
       const pair = f.bucketPair[b]!;
-      const currency = f.pairCurrency[pair]!;
-      if (!pairDone[pair]) {
-        pairDone[pair] = 1;
-        pairFr[pair] = currency === 'USD' ? 1 : rateOf(currency, f.pairYear[pair]!);
-        pairTr[pair] = T === 'USD' ? 1 : rateOf(T, f.pairYear[pair]!);
-      }
       slotHasRows[slot] = 1;
       if (amount !== 0) slotHasMoney[slot] = 1;
-      if (currency === T || (!Number.isNaN(pairFr[pair]!) && !Number.isNaN(pairTr[pair]!))) {
-        slotMoney[slot] = slotMoney[slot]! + (currency === T ? amount : (amount / pairFr[pair]!) * pairTr[pair]!);
+      const conv = pairConv[pair]!;
+      if (conv !== 0) {
+        slotMoney[slot] = slotMoney[slot]! + (conv === 1 ? amount : (amount / pairFr[pair]!) * pairTr[pair]!);
         pairUsed[pair] = 1;
       } else {
         pairMissing[pair] = 1;
+        const currency = f.pairCurrency[pair]!;
         let u = slotUnconverted.get(slot);
         if (!u) slotUnconverted.set(slot, (u = new Map()));
+        slotHasUnconverted[slot] = 1;
         u.set(currency, (u.get(currency) ?? 0) + amount);
       }
     }
@@ -285,10 +295,10 @@ export function attribute(f: Facts, q: EngineRequest): Attribution {
   const attrFactor = new Float64Array(cl);
   const attrMoney = new Float64Array(cl);
   let n = 0;
-  const countedRecs = new Set<number>();
+  const countedRecs = new Uint8Array(f.recs.length);
   for (let i = 0; i < cl; i++) {
     const rec = clRec[i]!;
-    if (rec >= 0) countedRecs.add(rec);
+    if (rec >= 0) countedRecs[rec] = 1;
     if (rec < 0 || !q.recOk[rec]) continue;
     const a = clAct[i]!;
     const slot = clSlot[i]!;
@@ -307,6 +317,7 @@ export function attribute(f: Facts, q: EngineRequest): Attribution {
     slotHasMoney,
     slotHasRows,
     slotUnconverted,
+    slotHasUnconverted,
     pairUsed,
     pairMissing,
     countedRecs,
@@ -330,6 +341,7 @@ function overlaps(f: Facts, a: number, from?: string, to?: string): boolean {
 
 /** Adds the unconverted money of attributed link i to `into`, per currency. */
 function addUnconverted(at: Attribution, i: number, into: Map<string, number>) {
+  if (!at.slotHasUnconverted[at.attrSlot[i]!]) return;
   const u = at.slotUnconverted.get(at.attrSlot[i]!);
   if (!u) return;
   const factor = at.attrFactor[i]!;
@@ -425,66 +437,102 @@ export function aggregate(at: Attribution, recList: number[], dims: Dimension[])
 
   const donorAt = dims.indexOf('donor');
   const recDims = dims.map((d, i) => (d === 'donor' ? -1 : i)).filter((i) => i >= 0);
-  interface Cell {
-    keys: (string | null)[];
-    recs: number;
-    covered: Set<number>;
-    acts: Set<number>;
-    donors: Set<string>;
-    money: number;
-    unc: Map<string, number>;
-    recKey: string;
-  }
-  const cells = new Map<string, Cell>();
+  // Cells: one per combination of keys. Entries: (cell, attributed link) pairs, grouped per cell afterwards so
+  // that distinct recommendations, activities and donors are counted by stamping them with the cell's number.
+  const cellKeys: (string | null)[][] = [];
+  const cellRecKey: string[] = [];
+  const cellRecs: number[] = [];
+  const byRecKey = new Map<string, { cell: number; byDonor: Map<number, number> }>();
   const recsBy = new Map<string, number>();
-  const cellOf = (keys: (string | null)[], recKey: string) => {
-    const k = JSON.stringify(keys);
-    let c = cells.get(k);
-    if (!c) cells.set(k, (c = { keys, recs: 0, covered: new Set(), acts: new Set(), donors: new Set(), money: 0, unc: new Map(), recKey }));
-    return c;
-  };
-  const add = (c: Cell, i: number) => {
-    c.covered.add(at.attrRec[i]!);
-    c.acts.add(at.attrAct[i]!);
-    const d = f.actDonor[at.attrAct[i]!];
-    if (d !== null && d !== undefined) c.donors.add(d);
-    c.money += at.attrMoney[i]!;
-    addUnconverted(at, i, c.unc);
+  const entryCell: number[] = [];
+  const entryAttr: number[] = [];
+  const newCell = (keys: (string | null)[], recKey: string) => {
+    cellKeys.push(keys);
+    cellRecKey.push(recKey);
+    cellRecs.push(0);
+    return cellKeys.length - 1;
   };
   for (const ri of recList) {
     const rec = f.recs[ri]!;
     const combos = combinations(recDims.map((i) => recKeys(rec, dims[i] as Exclude<Dimension, 'donor'>)));
     const attrs = byRec.get(ri) ?? [];
     for (const combo of combos) {
-      const recKey = JSON.stringify(combo);
+      const recKey = combo.length === 1 ? (combo[0] === null ? '\u0000' : combo[0]!) : JSON.stringify(combo);
       recsBy.set(recKey, (recsBy.get(recKey) ?? 0) + 1);
+      let slot = byRecKey.get(recKey);
+      if (!slot) byRecKey.set(recKey, (slot = { cell: donorAt < 0 ? newCell(combo, recKey) : -1, byDonor: new Map() }));
       if (donorAt < 0) {
-        const c = cellOf(combo, recKey);
-        c.recs++;
-        for (const i of attrs) add(c, i);
+        cellRecs[slot.cell]!++;
+        for (const i of attrs) {
+          entryCell.push(slot.cell);
+          entryAttr.push(i);
+        }
       } else {
         for (const i of attrs) {
-          const keys = [...combo];
-          keys.splice(donorAt, 0, f.actDonor[at.attrAct[i]!] ?? null);
-          add(cellOf(keys, recKey), i);
+          const d = f.actDonorIndex[at.attrAct[i]!]!;
+          let cell = slot.byDonor.get(d);
+          if (cell === undefined) {
+            const keys = [...combo];
+            keys.splice(donorAt, 0, d < 0 ? null : f.donors[d]!);
+            slot.byDonor.set(d, (cell = newCell(keys, recKey)));
+          }
+          entryCell.push(cell);
+          entryAttr.push(i);
         }
       }
     }
   }
-  return {
-    cells: [...cells.values()].map((c) => ({
-      keys: c.keys,
+  // Group the entries per cell (a counting sort, stable), then count per cell.
+  const nCells = cellKeys.length;
+  const start = new Int32Array(nCells + 1);
+  for (const c of entryCell) start[c + 1]!++;
+  for (let c = 0; c < nCells; c++) start[c + 1]! += start[c]!;
+  const fill = start.slice(0, nCells);
+  const order = new Int32Array(entryCell.length);
+  entryCell.forEach((c, k) => (order[fill[c]!++] = entryAttr[k]!));
+  const recStamp = new Int32Array(f.recs.length).fill(-1);
+  const actStamp = new Int32Array(f.actIds.length).fill(-1);
+  const donorStamp = new Int32Array(f.donors.length).fill(-1);
+  const cells: { keys: (string | null)[]; figures: RawFigures }[] = [];
+  for (let c = 0; c < nCells; c++) {
+    let covered = 0;
+    let activities = 0;
+    let donorCount = 0;
+    let money = 0;
+    const unconverted = new Map<string, number>();
+    for (let k = start[c]!; k < start[c + 1]!; k++) {
+      const i = order[k]!;
+      const r = at.attrRec[i]!;
+      if (recStamp[r] !== c) {
+        recStamp[r] = c;
+        covered++;
+      }
+      const a = at.attrAct[i]!;
+      if (actStamp[a] !== c) {
+        actStamp[a] = c;
+        activities++;
+        const d = f.actDonorIndex[a]!;
+        if (d >= 0 && donorStamp[d] !== c) {
+          donorStamp[d] = c;
+          donorCount++;
+        }
+      }
+      money += at.attrMoney[i]!;
+      addUnconverted(at, i, unconverted);
+    }
+    cells.push({
+      keys: cellKeys[c]!,
       figures: {
-        recommendations: donorAt >= 0 ? (recsBy.get(c.recKey) ?? recList.length) : c.recs,
-        covered: c.covered.size,
-        activities: c.acts.size,
-        donors: c.donors.size,
-        money: c.money,
-        unconverted: c.unc,
-      } satisfies RawFigures,
-    })),
-    totals,
-  };
+        recommendations: donorAt >= 0 ? (recsBy.get(cellRecKey[c]!) ?? recList.length) : cellRecs[c]!,
+        covered,
+        activities,
+        donors: donorCount,
+        money,
+        unconverted,
+      },
+    });
+  }
+  return { cells, totals };
 }
 
 /**
@@ -534,7 +582,7 @@ export function perRecommendation(at: Attribution, recList: number[]) {
         }
       }
       m += at.attrMoney[i]!;
-      if (at.slotUnconverted.size && at.slotUnconverted.has(at.attrSlot[i]!)) {
+      if (at.slotHasUnconverted[at.attrSlot[i]!]) {
         let u = unconverted.get(p);
         if (!u) unconverted.set(p, (u = new Map()));
         addUnconverted(at, i, u);
@@ -563,35 +611,79 @@ export interface DonorFigures {
  */
 export function donorFigures(at: Attribution, key: 'donor' | 'country', hasPeriod: boolean, from?: string, to?: string): DonorFigures[] {
   const f = at.f;
-  const out = new Map<string | null, DonorFigures>();
-  const row = (k: string | null) => {
-    let r = out.get(k);
-    if (!r) out.set(k, (r = { key: k, moneyIn: 0, linked: 0, activities: 0, links: 0, recommendations: 0, uncIn: new Map(), uncLinked: new Map() }));
-    return r;
+  // Keys as numbers: the donor's index (the last one for "no donor") or the country's.
+  const nKeys = key === 'donor' ? f.donors.length + 1 : f.countries.length;
+  const keyOf = (slot: number) => {
+    if (key === 'country') return f.slotCountry[slot]!;
+    const d = f.actDonorIndex[f.slotAct[slot]!]!;
+    return d < 0 ? f.donors.length : d;
   };
-  const keyOf = (slot: number) => (key === 'donor' ? (f.actDonor[f.slotAct[slot]!] ?? null) : (f.countries[f.slotCountry[slot]!] ?? null));
+  const present = new Uint8Array(nKeys);
+  const moneyIn = new Float64Array(nKeys);
+  const linked = new Float64Array(nKeys);
+  const activities = new Int32Array(nKeys);
+  const links = new Int32Array(nKeys);
+  const recommendations = new Int32Array(nKeys);
+  const uncIn = new Map<number, Map<string, number>>();
+  const uncLinked = new Map<number, Map<string, number>>();
+  const mapOf = (m: Map<number, Map<string, number>>, k: number) => {
+    let x = m.get(k);
+    if (!x) m.set(k, (x = new Map()));
+    return x;
+  };
   for (let slot = 0; slot < at.slotHasRows.length; slot++) {
     if (!at.slotHasRows[slot]) continue;
     if (hasPeriod && !(at.slotHasMoney[slot] || overlaps(f, f.slotAct[slot]!, from, to))) continue;
-    const r = row(keyOf(slot));
-    r.moneyIn += at.slotMoney[slot]!;
-    r.activities++;
+    const k = keyOf(slot);
+    present[k] = 1;
+    moneyIn[k] = moneyIn[k]! + at.slotMoney[slot]!;
+    activities[k]!++;
   }
   for (const [slot, u] of at.slotUnconverted) {
-    const r = row(keyOf(slot));
-    for (const [c, v] of u) r.uncIn.set(c, (r.uncIn.get(c) ?? 0) + v);
+    const k = keyOf(slot);
+    present[k] = 1;
+    const into = mapOf(uncIn, k);
+    for (const [c, v] of u) into.set(c, (into.get(c) ?? 0) + v);
   }
-  const recsBy = new Map<string | null, Set<number>>();
+  // Distinct recommendations per key: the attributed links grouped per key, then stamped.
+  const start = new Int32Array(nKeys + 1);
+  const attrKey = new Int32Array(at.attrRec.length);
   for (let i = 0; i < at.attrRec.length; i++) {
     const k = keyOf(at.attrSlot[i]!);
-    const r = row(k);
-    r.linked += at.attrMoney[i]!;
-    r.links++;
-    let s = recsBy.get(k);
-    if (!s) recsBy.set(k, (s = new Set()));
-    s.add(at.attrRec[i]!);
-    addUnconverted(at, i, r.uncLinked);
+    attrKey[i] = k;
+    start[k + 1]!++;
+    present[k] = 1;
+    linked[k] = linked[k]! + at.attrMoney[i]!;
+    links[k]!++;
+    if (at.slotHasUnconverted[at.attrSlot[i]!]) addUnconverted(at, i, mapOf(uncLinked, k));
   }
-  for (const [k, s] of recsBy) row(k).recommendations = s.size;
-  return [...out.values()];
+  for (let k = 0; k < nKeys; k++) start[k + 1]! += start[k]!;
+  const fill = start.slice(0, nKeys);
+  const order = new Int32Array(at.attrRec.length);
+  attrKey.forEach((k, i) => (order[fill[k]!++] = i));
+  const recStamp = new Int32Array(f.recs.length).fill(-1);
+  for (let k = 0; k < nKeys; k++) {
+    for (let j = start[k]!; j < start[k + 1]!; j++) {
+      const r = at.attrRec[order[j]!]!;
+      if (recStamp[r] !== k) {
+        recStamp[r] = k;
+        recommendations[k]!++;
+      }
+    }
+  }
+  const out: DonorFigures[] = [];
+  for (let k = 0; k < nKeys; k++) {
+    if (!present[k]) continue;
+    out.push({
+      key: key === 'country' ? f.countries[k]! : k === f.donors.length ? null : f.donors[k]!,
+      moneyIn: moneyIn[k]!,
+      linked: linked[k]!,
+      activities: activities[k]!,
+      links: links[k]!,
+      recommendations: recommendations[k]!,
+      uncIn: uncIn.get(k) ?? new Map(),
+      uncLinked: uncLinked.get(k) ?? new Map(),
+    });
+  }
+  return out;
 }

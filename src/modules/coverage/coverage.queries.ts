@@ -500,6 +500,6 @@ export async function donorAlignment(db: Db, donor: string, p: CoverageParams, d
     .map((r) => ({ country: r.k!, name: nameOf.get(r.k!) ?? null, ...donorRow(q, r) }))
     .sort((x, y) => y.moneyInCountry.amount - x.moneyInCountry.amount || x.country.localeCompare(y.country));
   // The recommendations in scope: those of the counted links that pass the recommendation filters.
-  const recs = [...at.countedRecs].filter((r) => recOk[r]);
+  const recs = maskList(at.countedRecs.map((c, r) => c & recOk[r]!));
   return { donor, name: label.get(donor) ?? null, items, provenance: provenance(q, rawProvenance(at, q, recs), { donor }, dataVersion) };
 }
