@@ -78,6 +78,9 @@ export interface Facts {
   runIds: string[];
   actStart: (string | null)[];
   actEnd: (string | null)[];
+  /** The same dates as days since 1970-01-01 (NO_DATE: none). */
+  actStartDay: Int32Array;
+  actEndDay: Int32Array;
   actSectors: string[][];
   /** 1 when the activity works in the scope's country (country scope), always 1 in donor scope. */
   actInScope: Uint8Array;
@@ -123,6 +126,8 @@ export interface Facts {
   recs: RecFacts[];
   rates: Map<string, RateFacts>;
   runs: Map<string, RunFacts>;
+  /** Identifiers to indexes, for a partial reload (coverage.facts.ts); never changed in place. */
+  index: { act: Map<string, number>; rec: Map<string, number>; slot: Map<number, number>; country: Map<string, number> };
 }
 
 export const rateKey = (currency: string, year: number) => `${currency}|${year}`;
@@ -302,7 +307,7 @@ export function attribute(f: Facts, q: EngineRequest): Attribution {
     if (rec < 0 || !q.recOk[rec]) continue;
     const a = clAct[i]!;
     const slot = clSlot[i]!;
-    if (hasPeriod && !(slotHasMoney[slot] || overlaps(f, a, q.from, q.to))) continue;
+    if (hasPeriod && !(slotHasMoney[slot] || overlaps(f, a, fromD, toD))) continue;
     const factor = clWeight[i]! / Math.max(lw[slot]!, 1);
     attrRec[n] = rec;
     attrAct[n] = a;
@@ -330,12 +335,12 @@ export function attribute(f: Facts, q: EngineRequest): Attribution {
 }
 
 /** The activity's dates overlap the period (an activity without dates does not). */
-function overlaps(f: Facts, a: number, from?: string, to?: string): boolean {
-  const s = f.actStart[a]!;
-  const e = f.actEnd[a]!;
-  if (s === null && e === null) return false;
-  if (to !== undefined && s !== null && s > to) return false;
-  if (from !== undefined && e !== null && e < from) return false;
+function overlaps(f: Facts, a: number, fromD: number, toD: number): boolean {
+  const s = f.actStartDay[a]!;
+  const e = f.actEndDay[a]!;
+  if (s === NO_DATE && e === NO_DATE) return false;
+  if (s !== NO_DATE && s > toD) return false;
+  if (e !== NO_DATE && e < fromD) return false;
   return true;
 }
 
@@ -611,6 +616,8 @@ export interface DonorFigures {
  */
 export function donorFigures(at: Attribution, key: 'donor' | 'country', hasPeriod: boolean, from?: string, to?: string): DonorFigures[] {
   const f = at.f;
+  const fromD = from ? dayOf(from) : -Infinity;
+  const toD = to ? dayOf(to) : Infinity;
   // Keys as numbers: the donor's index (the last one for "no donor") or the country's.
   const nKeys = key === 'donor' ? f.donors.length + 1 : f.countries.length;
   const keyOf = (slot: number) => {
@@ -633,7 +640,7 @@ export function donorFigures(at: Attribution, key: 'donor' | 'country', hasPerio
   };
   for (let slot = 0; slot < at.slotHasRows.length; slot++) {
     if (!at.slotHasRows[slot]) continue;
-    if (hasPeriod && !(at.slotHasMoney[slot] || overlaps(f, f.slotAct[slot]!, from, to))) continue;
+    if (hasPeriod && !(at.slotHasMoney[slot] || overlaps(f, f.slotAct[slot]!, fromD, toD))) continue;
     const k = keyOf(slot);
     present[k] = 1;
     moneyIn[k] = moneyIn[k]! + at.slotMoney[slot]!;

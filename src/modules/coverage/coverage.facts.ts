@@ -11,7 +11,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { queryRows } from '../../db/query.js';
-import { BASIS_CODES, NO_DATE, STATUS_CODES, rateKey, type Facts, type RateFacts, type RecFacts, type RunFacts } from './coverage.engine.js';
+import { BASIS_CODES, dayOf, NO_DATE, STATUS_CODES, rateKey, type Facts, type RateFacts, type RecFacts, type RunFacts } from './coverage.engine.js';
 
 type Scope = Facts['scope'];
 
@@ -61,31 +61,79 @@ const instrumentsOf = sql`(case when r.mechanism = 'TB'
   then array(select xi.code from instruments xi where xi.recommendation_body = r.body)
   else array(select distinct xt.instrument from theme_instrument xt where xt.theme = any(r.themes)) end)`;
 
-async function loadFacts(db: Db, scope: Scope): Promise<Facts> {
+type RateRow = { currency: string; year: number; rate: number; source: string; origin: string; import_run_id: string | null };
+type RunRow = { id: string; kind: string; file: string; sha256: string | null; finished_at: string | null; started_at: string };
+
+/** The scope's live links and its open suggestions without a live link. */
+async function linkRows(tx: Db, scope: Scope): Promise<{ links: LinkRow[]; suggs: SuggRow[] }> {
+  const where =
+    scope.kind === 'country'
+      ? { l: sql`l.country = ${scope.country}`, s: sql`s.country = ${scope.country}` }
+      : {
+          l: sql`l.activity_id in (select iati_identifier from activities where reporting_org_ref = ${scope.donor})`,
+          s: sql`s.activity_id in (select iati_identifier from activities where reporting_org_ref = ${scope.donor})`,
+        };
+  const links = await queryRows<LinkRow>(
+    tx,
+    sql`select l.activity_id, l.recommendation_id, l.country, l.weight::float8 as weight, l.status, l.confidence::float8 as confidence
+        from links l where ${where.l} and l.retired_at is null order by l.activity_id, l.recommendation_id`,
+  );
+  const suggs = await queryRows<SuggRow>(
+    tx,
+    sql`select s.activity_id, s.recommendation_id, s.country, s.score::float8 as score
+        from suggestions s where ${where.s} and s.status = 'open'
+          and not exists (select 1 from links l where l.activity_id = s.activity_id and l.recommendation_id = s.recommendation_id and l.retired_at is null)
+        order by s.activity_id, s.recommendation_id`,
+  );
+  return { links, suggs };
+}
+
+async function rateAndRunRows(tx: Db): Promise<{ rates: RateRow[]; runs: RunRow[] }> {
+  const rates = await queryRows<RateRow>(tx, sql`select currency, year, units_per_usd::float8 as rate, source, origin, import_run_id from exchange_rates`);
+  const runs = await queryRows<RunRow>(
+    tx,
+    sql`select id, kind, file_name as file, sha256, finished_at::text as finished_at,
+          to_char(started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as started_at from import_runs`,
+  );
+  return { rates, runs };
+}
+
+/**
+ * Inputs whose change does not need the whole scope reloaded: links and suggestions (the links and suggestions
+ * are reloaded), rates and import runs (the rates and runs are).
+ */
+const LINK_SOURCES = new Set(['links', 'suggestions']);
+const RATE_SOURCES = new Set(['exchange_rates', 'import_runs']);
+
+/** The sources whose counter differs between two versions (null: a source disappeared, never expected). */
+function changedSources(before: string, after: string): string[] | null {
+  const parse = (v: string) => new Map(v.split(',').filter(Boolean).map((p) => { const i = p.lastIndexOf(':'); return [p.slice(0, i), p.slice(i + 1)] as const; }));
+  const a = parse(before);
+  const b = parse(after);
+  for (const k of a.keys()) if (!b.has(k)) return null;
+  return [...b].filter(([k, n]) => a.get(k) !== n).map(([k]) => k);
+}
+
+async function loadFacts(db: Db, scope: Scope, previous?: Facts): Promise<Facts> {
   return db.transaction(
     async (tx0) => {
       const tx = tx0 as unknown as Db;
       const [v] = await queryRows<{ v: string | null }>(tx, dataVersionSql);
       const version = v?.v ?? '';
+      // Only links, suggestions, rates or import runs changed since the facts held: reload those alone.
+      const changed = previous ? changedSources(previous.version, version) : null;
+      if (previous && changed && changed.every((c) => LINK_SOURCES.has(c) || RATE_SOURCES.has(c))) {
+        const l = changed.some((c) => LINK_SOURCES.has(c)) ? await linkRows(tx, scope) : undefined;
+        const r = changed.some((c) => RATE_SOURCES.has(c)) ? await rateAndRunRows(tx) : undefined;
+        const patched = patch(previous, version, l, r);
+        if (patched) return patched;
+      }
       let acts: ActRow[];
       let money: MoneyRow[];
-      let links: LinkRow[];
-      let suggs: SuggRow[];
       let recRows: Record<string, unknown>[];
+      const { links, suggs } = await linkRows(tx, scope);
       if (scope.kind === 'country') {
         const C = scope.country;
-        links = await queryRows<LinkRow>(
-          tx,
-          sql`select activity_id, recommendation_id, country, weight::float8 as weight, status, confidence::float8 as confidence
-              from links where country = ${C} and retired_at is null order by activity_id, recommendation_id`,
-        );
-        suggs = await queryRows<SuggRow>(
-          tx,
-          sql`select activity_id, recommendation_id, country, score::float8 as score
-              from suggestions s where country = ${C} and status = 'open'
-                and not exists (select 1 from links l where l.activity_id = s.activity_id and l.recommendation_id = s.recommendation_id and l.retired_at is null)
-              order by activity_id, recommendation_id`,
-        );
         acts = await queryRows<ActRow>(
           tx,
           sql`select a.iati_identifier as id, a.reporting_org_ref as donor, a.import_run_id as run,
@@ -119,18 +167,6 @@ async function loadFacts(db: Db, scope: Scope): Promise<Facts> {
               from activities a where a.reporting_org_ref = ${D} order by a.iati_identifier`,
         );
         const donorActs = sql`(select iati_identifier from activities where reporting_org_ref = ${D})`;
-        links = await queryRows<LinkRow>(
-          tx,
-          sql`select activity_id, recommendation_id, country, weight::float8 as weight, status, confidence::float8 as confidence
-              from links where activity_id in ${donorActs} and retired_at is null order by activity_id, recommendation_id`,
-        );
-        suggs = await queryRows<SuggRow>(
-          tx,
-          sql`select activity_id, recommendation_id, country, score::float8 as score
-              from suggestions s where activity_id in ${donorActs} and status = 'open'
-                and not exists (select 1 from links l where l.activity_id = s.activity_id and l.recommendation_id = s.recommendation_id and l.retired_at is null)
-              order by activity_id, recommendation_id`,
-        );
         money = await queryRows<MoneyRow>(
           tx,
           sql`select activity_id, country, type, (date - date '1970-01-01') as d, year, currency, amount::float8 as amount
@@ -145,15 +181,7 @@ async function loadFacts(db: Db, scope: Scope): Promise<Facts> {
               order by r.id`,
         );
       }
-      const rates = await queryRows<{ currency: string; year: number; rate: number; source: string; origin: string; import_run_id: string | null }>(
-        tx,
-        sql`select currency, year, units_per_usd::float8 as rate, source, origin, import_run_id from exchange_rates`,
-      );
-      const runs = await queryRows<{ id: string; kind: string; file: string; sha256: string | null; finished_at: string | null; started_at: string }>(
-        tx,
-        sql`select id, kind, file_name as file, sha256, finished_at::text as finished_at,
-              to_char(started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') as started_at from import_runs`,
-      );
+      const { rates, runs } = await rateAndRunRows(tx);
       return build(version, scope, acts, money, links, suggs, recRows, rates, runs);
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
@@ -168,8 +196,8 @@ function build(
   links: LinkRow[],
   suggs: SuggRow[],
   recRows: Record<string, unknown>[],
-  rateRows: { currency: string; year: number; rate: number; source: string; origin: string; import_run_id: string | null }[],
-  runRows: { id: string; kind: string; file: string; sha256: string | null; finished_at: string | null; started_at: string }[],
+  rateRows: RateRow[],
+  runRows: RunRow[],
 ): Facts {
   const actIndex = new Map<string, number>();
   acts.forEach((a, i) => actIndex.set(a.id, i));
@@ -270,6 +298,66 @@ function build(
   const recIndex = new Map<string, number>();
   recs.forEach((r, i) => recIndex.set(r.id, i));
 
+  const index: FactsIndex = { act: actIndex, rec: recIndex, slot: slotKeys, country: countryIndex };
+  const lf = linkFacts(links, suggs, index, slotAct, slotCountry, countries)!;
+
+  const { rates, runs } = rateFacts(rateRows, runRows);
+
+  return {
+    version,
+    scope,
+    actIds: acts.map((a) => a.id),
+    actDonor: acts.map((a) => a.donor),
+    ...donorIndex(acts.map((a) => a.donor)),
+    actRun: acts.map((a) => a.run),
+    ...runIndex(acts.map((a) => a.run), recs.map((r) => r.importRunId)),
+    actStart: acts.map((a) => a.start),
+    actEnd: acts.map((a) => a.end),
+    actStartDay: Int32Array.from(acts, (a) => (a.start ? dayOf(a.start) : NO_DATE)),
+    actEndDay: Int32Array.from(acts, (a) => (a.end ? dayOf(a.end) : NO_DATE)),
+    actSectors: acts.map((a) => a.sectors ?? []),
+    actInScope: Uint8Array.from(acts, (a) => (a.in_scope ? 1 : 0)),
+    ...buckets,
+    pairCurrency,
+    pairYear,
+    ...lf,
+    recs,
+    rates,
+    runs,
+    index,
+  };
+}
+
+/** What a partial reload needs to place new links: the facts' indexes (shared, never changed in place). */
+export type FactsIndex = Facts['index'];
+
+/**
+ * Links and suggestions as arrays over the facts' activities, recommendations and slots. New (activity,
+ * country) slots are appended to slotAct / slotCountry (and new countries to `countries`); null when a link's
+ * activity is not among the facts' (then the scope is reloaded whole).
+ */
+function linkFacts(links: LinkRow[], suggs: SuggRow[], index: FactsIndex, slotAct: number[], slotCountry: number[], countries: string[]) {
+  const countryOf = (c: string) => {
+    let i = index.country.get(c);
+    if (i === undefined) {
+      i = countries.length;
+      countries.push(c);
+      index.country.set(c, i);
+    }
+    return i;
+  };
+  const slotOf = (act: number, country: string) => {
+    const c = countryOf(country);
+    const k = act * 4096 + c;
+    let slot = index.slot.get(k);
+    if (slot === undefined) {
+      slot = slotAct.length;
+      slotAct.push(act);
+      slotCountry.push(c);
+      index.slot.set(k, slot);
+    }
+    return slot;
+  };
   const linkAct = new Int32Array(links.length);
   const linkRec = new Int32Array(links.length);
   const linkCountry = new Int32Array(links.length);
@@ -277,28 +365,53 @@ function build(
   const linkWeight = new Float64Array(links.length);
   const linkStatus = new Uint8Array(links.length);
   const linkConfidence = new Float64Array(links.length);
-  links.forEach((l, i) => {
-    linkAct[i] = actIndex.get(l.activity_id)!;
-    linkRec[i] = recIndex.get(l.recommendation_id) ?? -1;
+  for (let i = 0; i < links.length; i++) {
+    const l = links[i]!;
+    const a = index.act.get(l.activity_id);
+    if (a === undefined) return null;
+    linkAct[i] = a;
+    linkRec[i] = index.rec.get(l.recommendation_id) ?? -1;
     linkCountry[i] = countryOf(l.country);
-    linkSlot[i] = slotOf(linkAct[i]!, l.country);
+    linkSlot[i] = slotOf(a, l.country);
     linkWeight[i] = Number(l.weight);
     linkStatus[i] = STATUS_CODES[l.status] ?? 2;
     linkConfidence[i] = l.confidence === null ? NaN : Number(l.confidence);
-  });
+  }
   const suggAct = new Int32Array(suggs.length);
   const suggRec = new Int32Array(suggs.length);
   const suggCountry = new Int32Array(suggs.length);
   const suggSlot = new Int32Array(suggs.length);
   const suggScore = new Float64Array(suggs.length);
-  suggs.forEach((s, i) => {
-    suggAct[i] = actIndex.get(s.activity_id)!;
-    suggRec[i] = recIndex.get(s.recommendation_id) ?? -1;
-    suggCountry[i] = countryOf(s.country);
-    suggSlot[i] = slotOf(suggAct[i]!, s.country);
-    suggScore[i] = Number(s.score);
-  });
+  for (let i = 0; i < suggs.length; i++) {
+    const x = suggs[i]!;
+    const a = index.act.get(x.activity_id);
+    if (a === undefined) return null;
+    suggAct[i] = a;
+    suggRec[i] = index.rec.get(x.recommendation_id) ?? -1;
+    suggCountry[i] = countryOf(x.country);
+    suggSlot[i] = slotOf(a, x.country);
+    suggScore[i] = Number(x.score);
+  }
+  return {
+    linkAct,
+    linkRec,
+    linkCountry,
+    linkSlot,
+    linkWeight,
+    linkStatus,
+    linkConfidence,
+    suggAct,
+    suggRec,
+    suggCountry,
+    suggSlot,
+    suggScore,
+    countries,
+    slotAct: Int32Array.from(slotAct),
+    slotCountry: Int32Array.from(slotCountry),
+  };
+}
 
+function rateFacts(rateRows: RateRow[], runRows: RunRow[]) {
   const rates = new Map<string, RateFacts>();
   for (const r of rateRows) {
     rates.set(rateKey(r.currency, Number(r.year)), {
@@ -312,41 +425,24 @@ function build(
   }
   const runs = new Map<string, RunFacts>();
   for (const r of runRows) runs.set(r.id, { id: r.id, kind: r.kind, file: r.file, sha256: r.sha256, finishedAt: r.finished_at, startedAt: r.started_at });
+  return { rates, runs };
+}
 
-  return {
-    version,
-    scope,
-    actIds: acts.map((a) => a.id),
-    actDonor: acts.map((a) => a.donor),
-    ...donorIndex(acts.map((a) => a.donor)),
-    actRun: acts.map((a) => a.run),
-    ...runIndex(acts.map((a) => a.run), recs.map((r) => r.importRunId)),
-    actStart: acts.map((a) => a.start),
-    actEnd: acts.map((a) => a.end),
-    actSectors: acts.map((a) => a.sectors ?? []),
-    actInScope: Uint8Array.from(acts, (a) => (a.in_scope ? 1 : 0)),
-    ...buckets,
-    countries,
-    pairCurrency,
-    pairYear,
-    slotAct: Int32Array.from(slotAct),
-    slotCountry: Int32Array.from(slotCountry),
-    linkSlot,
-    suggSlot,
-    linkAct,
-    linkRec,
-    linkCountry,
-    linkWeight,
-    linkStatus,
-    linkConfidence,
-    suggAct,
-    suggRec,
-    suggCountry,
-    suggScore,
-    recs,
-    rates,
-    runs,
-  };
+/**
+ * The previous facts with new links and suggestions and / or new rates and runs, at `version`; null when the new
+ * links reach an activity the facts do not hold. The previous facts are not changed: answers still computing
+ * from them are unaffected.
+ */
+function patch(prev: Facts, version: string, l?: { links: LinkRow[]; suggs: SuggRow[] }, r?: { rates: RateRow[]; runs: RunRow[] }): Facts | null {
+  let next: Facts = { ...prev, version };
+  if (l) {
+    const index: FactsIndex = { act: prev.index.act, rec: prev.index.rec, slot: new Map(prev.index.slot), country: new Map(prev.index.country) };
+    const lf = linkFacts(l.links, l.suggs, index, Array.from(prev.slotAct), Array.from(prev.slotCountry), [...prev.countries]);
+    if (!lf) return null;
+    next = { ...next, ...lf, index };
+  }
+  if (r) next = { ...next, ...rateFacts(r.rates, r.runs) };
+  return next;
 }
 
 /**
@@ -479,7 +575,11 @@ export async function factsOf(db: Db, scope: Scope, version: string): Promise<Fa
     const now = store.get(key);
     if (now && now !== held) return factsOf(db, scope, version);
   }
-  const entry = { load: loadFacts(db, scope), size: 0 };
+  // A reload starts from the facts held, so that a change of links or rates alone reloads only those.
+  const previous = held ? await held.load.catch(() => undefined) : undefined;
+  const again = store.get(key);
+  if (again && again !== held) return factsOf(db, scope, version);
+  const entry = { load: loadFacts(db, scope, previous), size: 0 };
   store.delete(key);
   store.set(key, entry);
   const s = store;

@@ -490,11 +490,13 @@ export async function donorAlignment(db: Db, donor: string, p: CoverageParams, d
   const { at, recOk } = await attributionOf(db, f, q, 'all');
   const rows = donorFigures(at, 'country', hasPeriod(q), q.from, q.to).map(donorRaw);
   const codes = rows.map((r) => r.k).filter((k): k is string => k !== null);
-  const names = codes.length
-    ? await queryRows<{ code: string; name: string }>(db, sql`select code, name from countries where code in (${sql.join(codes.map((c) => sql`${c}`), sql`, `)})`)
-    : [];
+  const [names, label] = await Promise.all([
+    codes.length
+      ? queryRows<{ code: string; name: string }>(db, sql`select code, name from countries where code in (${sql.join(codes.map((c) => sql`${c}`), sql`, `)})`)
+      : [],
+    labelsOf(db, 'donor', [donor]),
+  ]);
   const nameOf = new Map(names.map((n) => [n.code, n.name]));
-  const label = await labelsOf(db, 'donor', [donor]);
   const items = rows
     .filter((r) => r.k !== null)
     .map((r) => ({ country: r.k!, name: nameOf.get(r.k!) ?? null, ...donorRow(q, r) }))
