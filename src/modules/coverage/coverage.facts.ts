@@ -8,7 +8,7 @@
  * rate or import therefore shows in the very next answer. Facts are kept per database handle, a few scopes at a
  * time (least recently used first out), and a load in progress is shared by the requests that wait for it.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { queryRows } from '../../db/query.js';
 import { BASIS_CODES, dayOf, NO_DATE, STATUS_CODES, rateKey, type Facts, type RateFacts, type RecFacts, type RunFacts } from './coverage.engine.js';
@@ -60,6 +60,54 @@ interface SuggRow extends Record<string, unknown> {
 const instrumentsOf = sql`(case when r.mechanism = 'TB'
   then array(select xi.code from instruments xi where xi.recommendation_body = r.body)
   else array(select distinct xt.instrument from theme_instrument xt where xt.theme = any(r.themes)) end)`;
+
+/** Money rows as columns (activity as its index among the facts' activities; strings shared). */
+interface MoneyColumns {
+  act: number[];
+  country: string[];
+  basis: number[];
+  d: number[];
+  year: (number | null)[];
+  currency: string[];
+  amount: number[];
+}
+
+/** Rows read per FETCH: a scope's money rows are read through a cursor, never all held as row objects at once. */
+const MONEY_CHUNK = 20_000;
+
+/**
+ * Reads the money rows of `query` through a cursor, MONEY_CHUNK at a time, into columns; rows of activities that
+ * are not in `acts` are dropped.
+ */
+async function readMoney(tx: Db, query: SQL, acts: ActRow[]): Promise<MoneyColumns> {
+  const index = new Map(acts.map((a, i) => [a.id, i]));
+  const strings = new Map<string, string>();
+  const intern = (x: string) => {
+    const held = strings.get(x);
+    if (held !== undefined) return held;
+    strings.set(x, x);
+    return x;
+  };
+  const out: MoneyColumns = { act: [], country: [], basis: [], d: [], year: [], currency: [], amount: [] };
+  await tx.execute(sql`declare coverage_facts_money no scroll cursor for ${query}`);
+  for (;;) {
+    const rows = await queryRows<MoneyRow>(tx, sql.raw(`fetch forward ${MONEY_CHUNK} from coverage_facts_money`));
+    for (const m of rows) {
+      const a = index.get(m.activity_id);
+      if (a === undefined) continue;
+      out.act.push(a);
+      out.country.push(intern(m.country));
+      out.basis.push(m.type === '2' ? BASIS_CODES.commitment : BASIS_CODES.disbursement);
+      out.d.push(m.d === null ? NO_DATE : Number(m.d));
+      out.year.push(m.year === null ? null : Number(m.year));
+      out.currency.push(intern(m.currency));
+      out.amount.push(Number(m.amount));
+    }
+    if (rows.length < MONEY_CHUNK) break;
+  }
+  await tx.execute(sql`close coverage_facts_money`);
+  return out;
+}
 
 type RateRow = { currency: string; year: number; rate: number; source: string; origin: string; import_run_id: string | null };
 type RunRow = { id: string; kind: string; file: string; sha256: string | null; finished_at: string | null; started_at: string };
@@ -129,7 +177,7 @@ async function loadFacts(db: Db, scope: Scope, previous?: Facts): Promise<Facts>
         if (patched) return patched;
       }
       let acts: ActRow[];
-      let money: MoneyRow[];
+      let money: MoneyColumns;
       let recRows: Record<string, unknown>[];
       const { links, suggs } = await linkRows(tx, scope);
       if (scope.kind === 'country') {
@@ -146,10 +194,11 @@ async function loadFacts(db: Db, scope: Scope, previous?: Facts): Promise<Facts>
                 union select s.activity_id from suggestions s where s.country = ${C} and s.status = 'open')
               order by a.iati_identifier`,
         );
-        money = await queryRows<MoneyRow>(
+        money = await readMoney(
           tx,
           sql`select activity_id, country, type, (date - date '1970-01-01') as d, year, currency, amount::float8 as amount
               from coverage_tx_shares where country = ${C} order by activity_id, position`,
+          acts,
         );
         recRows = await queryRows(
           tx,
@@ -167,10 +216,11 @@ async function loadFacts(db: Db, scope: Scope, previous?: Facts): Promise<Facts>
               from activities a where a.reporting_org_ref = ${D} order by a.iati_identifier`,
         );
         const donorActs = sql`(select iati_identifier from activities where reporting_org_ref = ${D})`;
-        money = await queryRows<MoneyRow>(
+        money = await readMoney(
           tx,
           sql`select activity_id, country, type, (date - date '1970-01-01') as d, year, currency, amount::float8 as amount
               from coverage_tx_shares where activity_id in ${donorActs} order by activity_id, position, country`,
+          acts,
         );
         // The alignment reads only the ids and import runs of the recommendations its links reach.
         recRows = await queryRows(
@@ -192,7 +242,7 @@ function build(
   version: string,
   scope: Scope,
   acts: ActRow[],
-  money: MoneyRow[],
+  money: MoneyColumns,
   links: LinkRow[],
   suggs: SuggRow[],
   recRows: Record<string, unknown>[],
@@ -246,22 +296,17 @@ function build(
 
   // Money rows in activity order (rows of activities outside the facts are dropped), then in buckets.
   const n = acts.length;
-  const kept = money.filter((m) => actIndex.has(m.activity_id));
-  const rowAct = new Int32Array(kept.length);
-  const rowSlot = new Int32Array(kept.length);
-  const rowBasis = new Uint8Array(kept.length);
-  const rowPair = new Int32Array(kept.length);
-  const dates = new Int32Array(kept.length);
-  const amounts = new Float64Array(kept.length);
-  kept.forEach((m, r) => {
-    const a = actIndex.get(m.activity_id)!;
-    rowAct[r] = a;
-    rowSlot[r] = slotOf(a, m.country);
-    rowBasis[r] = m.type === '2' ? BASIS_CODES.commitment : BASIS_CODES.disbursement;
-    dates[r] = m.d === null ? NO_DATE : Number(m.d);
-    rowPair[r] = pairOf(m.currency, m.year === null ? null : Number(m.year));
-    amounts[r] = Number(m.amount);
-  });
+  const m = money.act.length;
+  const rowAct = Int32Array.from(money.act);
+  const rowSlot = new Int32Array(m);
+  const rowPair = new Int32Array(m);
+  for (let r = 0; r < m; r++) {
+    rowSlot[r] = slotOf(money.act[r]!, money.country[r]!);
+    rowPair[r] = pairOf(money.currency[r]!, money.year[r]!);
+  }
+  const rowBasis = Uint8Array.from(money.basis);
+  const dates = Int32Array.from(money.d);
+  const amounts = Float64Array.from(money.amount);
   const buckets = bucketise(n, rowAct, rowSlot, rowBasis, rowPair, dates, amounts);
 
   // Recommendations (with the echo count of the priority sort: same themes, distinct mechanism, body, session).
