@@ -1,4 +1,4 @@
-// npm run bench:coverage [-- --database oda_bench_l --seconds 30]
+// npm run bench:coverage [-- --database oda_bench_l --seconds 30 --only matrix --after-change-only]
 //
 // Against the largest country (KE) of a generated dataset (npm run bench:generate -- --scale L): each
 // coverage endpoint under autocannon (8 connections, 30 s), cold (every request a distinct `from` date, so
@@ -209,9 +209,11 @@ const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 1 : 0) : 'โ€
 const results: string[] = [];
 results.push(`| endpoint | cold p50 / p95 / p99 ms | cold req/s | warm p50 / p95 / p99 ms | warm req/s | SQL p50 / p95 / p99 ms | SQL req/s | API รท SQL (p50, cold) |`);
 results.push(`| --- | --- | --- | --- | --- | --- | --- | --- |`);
-// --after-change-only: skip the load phases (the after-change figures alone).
+// --after-change-only: skip the load phases (the after-change figures alone); --only <text>: the endpoints whose
+// name contains it.
 const loadPhases = !process.argv.includes('--after-change-only');
-for (const [name, path, reference] of loadPhases ? ENDPOINTS : []) {
+const only = arg('only');
+for (const [name, path, reference] of loadPhases ? ENDPOINTS.filter(([n]) => only === undefined || n.includes(only)) : []) {
   // One request (it answers), and the statements of the SQL formulation of the same answer, captured.
   const probe = await app.inject({ method: 'GET', url: path(BASE_FROM) });
   if (probe.statusCode !== 200) throw new Error(`${name}: ${probe.statusCode} ${probe.body}`);

@@ -199,7 +199,6 @@ const hasPeriod = (p: CoverageParams) => p.from !== undefined || p.to !== undefi
 async function recMask(db: Db, f: Facts, p: CoverageParams): Promise<Uint8Array> {
   const ok = new Uint8Array(f.recs.length);
   if (!hasRecFilter(p)) return ok.fill(1);
-  const index = new Map(f.recs.map((r, i) => [r.id, i]));
   const rows =
     f.scope.kind === 'country'
       ? await queryRows<{ id: string }>(db, sql`select recommendations.id from recommendations where recommendations.country = ${f.scope.country} and ${recFilter(p)}`)
@@ -212,7 +211,7 @@ async function recMask(db: Db, f: Facts, p: CoverageParams): Promise<Uint8Array>
                 where a.reporting_org_ref = ${f.scope.donor} and s.status = 'open')`,
         );
   for (const r of rows) {
-    const i = index.get(r.id);
+    const i = f.index.rec.get(r.id);
     if (i !== undefined) ok[i] = 1;
   }
   return ok;
