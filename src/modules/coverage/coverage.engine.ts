@@ -25,7 +25,6 @@ export const BASIS_CODES = { disbursement: 0, commitment: 1 } as const;
 
 export interface RecFacts {
   id: string;
-  country: string;
   mechanism: 'UPR' | 'TB' | 'SP';
   body: string;
   cycle: number | null;
@@ -71,14 +70,11 @@ export interface Facts {
   /** The activity's donor as an index into `donors` (-1: none). */
   actDonorIndex: Int32Array;
   donors: string[];
-  actRun: (string | null)[];
   /** Import runs of the activities and of the recommendations, as indexes into runIds (-1: none). */
   actRunIndex: Int32Array;
   recRunIndex: Int32Array;
   runIds: string[];
-  actStart: (string | null)[];
-  actEnd: (string | null)[];
-  /** The same dates as days since 1970-01-01 (NO_DATE: none). */
+  /** The activity's start and end (actual, else planned) as days since 1970-01-01 (NO_DATE: none). */
   actStartDay: Int32Array;
   actEndDay: Int32Array;
   actSectors: string[][];
@@ -113,7 +109,6 @@ export interface Facts {
   suggSlot: Int32Array;
   linkAct: Int32Array;
   linkRec: Int32Array;
-  linkCountry: Int32Array;
   linkWeight: Float64Array;
   linkStatus: Uint8Array;
   /** NaN when the link has no confidence. */
@@ -121,7 +116,6 @@ export interface Facts {
   /** Open suggestions whose pair has no live link. */
   suggAct: Int32Array;
   suggRec: Int32Array;
-  suggCountry: Int32Array;
   suggScore: Float64Array;
   recs: RecFacts[];
   rates: Map<string, RateFacts>;

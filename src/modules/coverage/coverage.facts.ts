@@ -153,11 +153,23 @@ async function rateAndRunRows(tx: Db): Promise<{ rates: RateRow[]; runs: RunRow[
 const LINK_SOURCES = new Set(['links', 'suggestions']);
 const RATE_SOURCES = new Set(['exchange_rates', 'import_runs']);
 
+/** A data version ("source:counter,…", dataVersionSql) as counters per source. */
+function parseVersion(v: string): Map<string, number> {
+  return new Map(
+    v
+      .split(',')
+      .filter(Boolean)
+      .map((p) => {
+        const i = p.lastIndexOf(':');
+        return [p.slice(0, i), Number(p.slice(i + 1))] as const;
+      }),
+  );
+}
+
 /** The sources whose counter differs between two versions (null: a source disappeared, never expected). */
 function changedSources(before: string, after: string): string[] | null {
-  const parse = (v: string) => new Map(v.split(',').filter(Boolean).map((p) => { const i = p.lastIndexOf(':'); return [p.slice(0, i), p.slice(i + 1)] as const; }));
-  const a = parse(before);
-  const b = parse(after);
+  const a = parseVersion(before);
+  const b = parseVersion(after);
   for (const k of a.keys()) if (!b.has(k)) return null;
   return [...b].filter(([k, n]) => a.get(k) !== n).map(([k]) => k);
 }
@@ -251,34 +263,13 @@ function build(
 ): Facts {
   const actIndex = new Map<string, number>();
   acts.forEach((a, i) => actIndex.set(a.id, i));
+  // (activity, country) slots, then (currency, year) pairs.
   const countries: string[] = [];
-  const countryIndex = new Map<string, number>();
-  const countryOf = (c: string) => {
-    let i = countryIndex.get(c);
-    if (i === undefined) {
-      i = countries.length;
-      countries.push(c);
-      countryIndex.set(c, i);
-    }
-    return i;
-  };
-  if (scope.kind === 'country') countryOf(scope.country);
-  // (activity, country) slots and (currency, year) pairs.
-  const slotKeys = new Map<number, number>();
   const slotAct: number[] = [];
   const slotCountry: number[] = [];
-  const slotOf = (act: number, country: string) => {
-    const c = countryOf(country);
-    const k = act * 4096 + c;
-    let s = slotKeys.get(k);
-    if (s === undefined) {
-      s = slotAct.length;
-      slotAct.push(act);
-      slotCountry.push(c);
-      slotKeys.set(k, s);
-    }
-    return s;
-  };
+  const slots: Slots = { countries, slotAct, slotCountry, country: new Map(), slot: new Map() };
+  if (scope.kind === 'country') countryOf(slots, scope.country);
+  const slotOf = (act: number, country: string) => slotIn(slots, act, country);
   const pairKeys = new Map<string, number>();
   const pairCurrency: string[] = [];
   const pairYear: (number | null)[] = [];
@@ -312,7 +303,6 @@ function build(
   // Recommendations (with the echo count of the priority sort: same themes, distinct mechanism, body, session).
   const recs: RecFacts[] = recRows.map((r) => ({
     id: r.id as string,
-    country: r.country as string,
     mechanism: (r.mechanism ?? 'UPR') as RecFacts['mechanism'],
     body: (r.body ?? '') as string,
     cycle: r.cycle === null || r.cycle === undefined ? null : Number(r.cycle),
@@ -343,8 +333,8 @@ function build(
   const recIndex = new Map<string, number>();
   recs.forEach((r, i) => recIndex.set(r.id, i));
 
-  const index: FactsIndex = { act: actIndex, rec: recIndex, slot: slotKeys, country: countryIndex };
-  const lf = linkFacts(links, suggs, index, slotAct, slotCountry, countries)!;
+  const index: FactsIndex = { act: actIndex, rec: recIndex, slot: slots.slot, country: slots.country };
+  const lf = linkFacts(links, suggs, index, slots)!;
 
   const { rates, runs } = rateFacts(rateRows, runRows);
 
@@ -354,10 +344,7 @@ function build(
     actIds: acts.map((a) => a.id),
     actDonor: acts.map((a) => a.donor),
     ...donorIndex(acts.map((a) => a.donor)),
-    actRun: acts.map((a) => a.run),
     ...runIndex(acts.map((a) => a.run), recs.map((r) => r.importRunId)),
-    actStart: acts.map((a) => a.start),
-    actEnd: acts.map((a) => a.end),
     actStartDay: Int32Array.from(acts, (a) => (a.start ? dayOf(a.start) : NO_DATE)),
     actEndDay: Int32Array.from(acts, (a) => (a.end ? dayOf(a.end) : NO_DATE)),
     actSectors: acts.map((a) => a.sectors ?? []),
@@ -376,36 +363,48 @@ function build(
 /** What a partial reload needs to place new links: the facts' indexes (shared, never changed in place). */
 export type FactsIndex = Facts['index'];
 
+/** Countries and (activity, country) slots being numbered: the arrays, and their indexes (appended to). */
+interface Slots {
+  countries: string[];
+  slotAct: number[];
+  slotCountry: number[];
+  country: Map<string, number>;
+  slot: Map<number, number>;
+}
+
+function countryOf(s: Slots, code: string): number {
+  let i = s.country.get(code);
+  if (i === undefined) {
+    i = s.countries.length;
+    s.countries.push(code);
+    s.country.set(code, i);
+  }
+  return i;
+}
+
+/** The slot of (activity, country), numbered on first sight (countries are fewer than 4,096). */
+function slotIn(s: Slots, act: number, country: string): number {
+  const c = countryOf(s, country);
+  const k = act * 4096 + c;
+  let slot = s.slot.get(k);
+  if (slot === undefined) {
+    slot = s.slotAct.length;
+    s.slotAct.push(act);
+    s.slotCountry.push(c);
+    s.slot.set(k, slot);
+  }
+  return slot;
+}
+
 /**
  * Links and suggestions as arrays over the facts' activities, recommendations and slots. New (activity,
  * country) slots are appended to slotAct / slotCountry (and new countries to `countries`); null when a link's
  * activity is not among the facts' (then the scope is reloaded whole).
  */
-function linkFacts(links: LinkRow[], suggs: SuggRow[], index: FactsIndex, slotAct: number[], slotCountry: number[], countries: string[]) {
-  const countryOf = (c: string) => {
-    let i = index.country.get(c);
-    if (i === undefined) {
-      i = countries.length;
-      countries.push(c);
-      index.country.set(c, i);
-    }
-    return i;
-  };
-  const slotOf = (act: number, country: string) => {
-    const c = countryOf(country);
-    const k = act * 4096 + c;
-    let slot = index.slot.get(k);
-    if (slot === undefined) {
-      slot = slotAct.length;
-      slotAct.push(act);
-      slotCountry.push(c);
-      index.slot.set(k, slot);
-    }
-    return slot;
-  };
+function linkFacts(links: LinkRow[], suggs: SuggRow[], index: FactsIndex, slots: Slots) {
+  const slotOf = (act: number, country: string) => slotIn(slots, act, country);
   const linkAct = new Int32Array(links.length);
   const linkRec = new Int32Array(links.length);
-  const linkCountry = new Int32Array(links.length);
   const linkSlot = new Int32Array(links.length);
   const linkWeight = new Float64Array(links.length);
   const linkStatus = new Uint8Array(links.length);
@@ -416,7 +415,6 @@ function linkFacts(links: LinkRow[], suggs: SuggRow[], index: FactsIndex, slotAc
     if (a === undefined) return null;
     linkAct[i] = a;
     linkRec[i] = index.rec.get(l.recommendation_id) ?? -1;
-    linkCountry[i] = countryOf(l.country);
     linkSlot[i] = slotOf(a, l.country);
     linkWeight[i] = Number(l.weight);
     linkStatus[i] = STATUS_CODES[l.status] ?? 2;
@@ -424,7 +422,6 @@ function linkFacts(links: LinkRow[], suggs: SuggRow[], index: FactsIndex, slotAc
   }
   const suggAct = new Int32Array(suggs.length);
   const suggRec = new Int32Array(suggs.length);
-  const suggCountry = new Int32Array(suggs.length);
   const suggSlot = new Int32Array(suggs.length);
   const suggScore = new Float64Array(suggs.length);
   for (let i = 0; i < suggs.length; i++) {
@@ -433,26 +430,23 @@ function linkFacts(links: LinkRow[], suggs: SuggRow[], index: FactsIndex, slotAc
     if (a === undefined) return null;
     suggAct[i] = a;
     suggRec[i] = index.rec.get(x.recommendation_id) ?? -1;
-    suggCountry[i] = countryOf(x.country);
     suggSlot[i] = slotOf(a, x.country);
     suggScore[i] = Number(x.score);
   }
   return {
     linkAct,
     linkRec,
-    linkCountry,
     linkSlot,
     linkWeight,
     linkStatus,
     linkConfidence,
     suggAct,
     suggRec,
-    suggCountry,
     suggSlot,
     suggScore,
-    countries,
-    slotAct: Int32Array.from(slotAct),
-    slotCountry: Int32Array.from(slotCountry),
+    countries: slots.countries,
+    slotAct: Int32Array.from(slots.slotAct),
+    slotCountry: Int32Array.from(slots.slotCountry),
   };
 }
 
@@ -481,8 +475,15 @@ function rateFacts(rateRows: RateRow[], runRows: RunRow[]) {
 function patch(prev: Facts, version: string, l?: { links: LinkRow[]; suggs: SuggRow[] }, r?: { rates: RateRow[]; runs: RunRow[] }): Facts | null {
   let next: Facts = { ...prev, version };
   if (l) {
-    const index: FactsIndex = { act: prev.index.act, rec: prev.index.rec, slot: new Map(prev.index.slot), country: new Map(prev.index.country) };
-    const lf = linkFacts(l.links, l.suggs, index, Array.from(prev.slotAct), Array.from(prev.slotCountry), [...prev.countries]);
+    const slots: Slots = {
+      countries: [...prev.countries],
+      slotAct: Array.from(prev.slotAct),
+      slotCountry: Array.from(prev.slotCountry),
+      country: new Map(prev.index.country),
+      slot: new Map(prev.index.slot),
+    };
+    const index: FactsIndex = { act: prev.index.act, rec: prev.index.rec, slot: slots.slot, country: slots.country };
+    const lf = linkFacts(l.links, l.suggs, index, slots);
     if (!lf) return null;
     next = { ...next, ...lf, index };
   }
@@ -649,9 +650,8 @@ export async function factsOf(db: Db, scope: Scope, version: string): Promise<Fa
 
 /** True when version a is at least as new as b in every source and newer in one (coverage_inputs only grows). */
 function newer(a: string, b: string): boolean {
-  const parse = (v: string) => new Map(v.split(',').filter(Boolean).map((p) => { const i = p.lastIndexOf(':'); return [p.slice(0, i), Number(p.slice(i + 1))] as const; }));
-  const x = parse(a);
-  const y = parse(b);
+  const x = parseVersion(a);
+  const y = parseVersion(b);
   let more = false;
   for (const [k, n] of y) {
     const m = x.get(k);

@@ -317,15 +317,20 @@ async function figures(db: Db, p: CoverageParams, dims: Dimension[], version: st
     cells: g.cells.map((c) => ({ keys: c.keys, figures: figuresOf(p, c.figures) })),
     totals: figuresOf(p, g.totals),
     raw: rawProvenance(at, p, recList),
-    version: f.version,
-  };
+  } satisfies Computed;
 }
 
 // ---------------------------------------------------------------- answers
 
-/** GET /v1/coverage: totals, and groups when asked. */
-export async function coverageSummary(db: Db, p: CoverageParams & { groupBy?: Dimension }, dataVersion: string) {
-  const g = await figures(db, p, p.groupBy ? [p.groupBy] : [], dataVersion);
+/** Figures per combination of keys (cells) and the totals, with what they were computed from. */
+export interface Computed {
+  cells: { keys: (string | null)[]; figures: Figures }[];
+  totals: Figures;
+  raw: RawProvenance;
+}
+
+/** The summary answer from computed figures (one cell per group key): groups labelled and sorted. */
+export async function summaryAnswer(db: Db, p: CoverageParams & { groupBy?: Dimension }, g: Computed, dataVersion: string) {
   let groups: (Figures & { key: string | null; label: string })[] | undefined;
   if (p.groupBy) {
     const labels = await labelsOf(db, p.groupBy, g.cells.map((c) => c.keys[0]!));
@@ -341,9 +346,8 @@ export async function coverageSummary(db: Db, p: CoverageParams & { groupBy?: Di
   };
 }
 
-/** GET /v1/coverage/matrix. */
-export async function coverageMatrix<D extends Dimension>(db: Db, p: CoverageParams & { rows: D; cols: D }, dataVersion: string) {
-  const m = await figures(db, p, [p.rows, p.cols], dataVersion);
+/** The matrix answer from computed figures (cells keyed by row and column): keys labelled, cells sorted. */
+export async function matrixAnswer<D extends Dimension>(db: Db, p: CoverageParams & { rows: D; cols: D }, m: Computed, dataVersion: string) {
   const [rowLabels, colLabels] = await Promise.all([
     labelsOf(db, p.rows, m.cells.map((c) => c.keys[0]!)),
     labelsOf(db, p.cols, m.cells.map((c) => c.keys[1]!)),
@@ -365,6 +369,42 @@ export async function coverageMatrix<D extends Dimension>(db: Db, p: CoveragePar
       .sort((a, b) => order(a.row, b.row) || order(a.col, b.col)),
     provenance: provenance(p, m.raw, { country: p.country }, dataVersion),
   };
+}
+
+/** The donors answer from donor rows (one per donor in the country): named and sorted. */
+export async function donorsAnswer(db: Db, p: CoverageParams, rows: DonorRaw[], raw: RawProvenance, dataVersion: string) {
+  const labels = await labelsOf(db, 'donor', rows.map((r) => r.k));
+  const items = rows
+    .map((r) => ({ donor: r.k, name: r.k === null ? null : (labels.get(r.k) ?? null), ...donorRow(p, r) }))
+    .sort((x, y) => y.moneyInCountry.amount - x.moneyInCountry.amount || y.linkedMoney.amount - x.linkedMoney.amount || (x.donor ?? '').localeCompare(y.donor ?? ''));
+  return { items, provenance: provenance(p, raw, { country: p.country }, dataVersion) };
+}
+
+/** The alignment answer from rows per country of one donor: countries named, sorted. */
+export async function alignmentAnswer(db: Db, donor: string, p: CoverageParams, rows: DonorRaw[], raw: RawProvenance, dataVersion: string) {
+  const codes = rows.map((r) => r.k).filter((k): k is string => k !== null);
+  const [names, label] = await Promise.all([
+    codes.length
+      ? queryRows<{ code: string; name: string }>(db, sql`select code, name from countries where code in (${sql.join(codes.map((c) => sql`${c}`), sql`, `)})`)
+      : [],
+    labelsOf(db, 'donor', [donor]),
+  ]);
+  const nameOf = new Map(names.map((n) => [n.code, n.name]));
+  const items = rows
+    .filter((r) => r.k !== null)
+    .map((r) => ({ country: r.k!, name: nameOf.get(r.k!) ?? null, ...donorRow(p, r) }))
+    .sort((x, y) => y.moneyInCountry.amount - x.moneyInCountry.amount || x.country.localeCompare(y.country));
+  return { donor, name: label.get(donor) ?? null, items, provenance: provenance(p, raw, { donor }, dataVersion) };
+}
+
+/** GET /v1/coverage: totals, and groups when asked. */
+export async function coverageSummary(db: Db, p: CoverageParams & { groupBy?: Dimension }, dataVersion: string) {
+  return summaryAnswer(db, p, await figures(db, p, p.groupBy ? [p.groupBy] : [], dataVersion), dataVersion);
+}
+
+/** GET /v1/coverage/matrix. */
+export async function coverageMatrix<D extends Dimension>(db: Db, p: CoverageParams & { rows: D; cols: D }, dataVersion: string) {
+  return matrixAnswer(db, p, await figures(db, p, [p.rows, p.cols], dataVersion), dataVersion);
 }
 
 const RESPONSE_RANK: Record<string, number> = { supported: 0, supported_in_part: 1, noted: 2 };
@@ -475,11 +515,7 @@ export async function coverageByDonor(db: Db, p: CoverageParams, dataVersion: st
   const f = await factsOf(db, { kind: 'country', country: p.country! }, dataVersion);
   const { at, recOk } = await attributionOf(db, f, p, 'all');
   const rows = donorFigures(at, 'donor', hasPeriod(p), p.from, p.to).map(donorRaw);
-  const labels = await labelsOf(db, 'donor', rows.map((r) => r.k));
-  const items = rows
-    .map((r) => ({ donor: r.k, name: r.k === null ? null : (labels.get(r.k) ?? null), ...donorRow(p, r) }))
-    .sort((x, y) => y.moneyInCountry.amount - x.moneyInCountry.amount || y.linkedMoney.amount - x.linkedMoney.amount || (x.donor ?? '').localeCompare(y.donor ?? ''));
-  return { items, provenance: provenance(p, rawProvenance(at, p, maskList(recOk)), { country: p.country }, dataVersion) };
+  return donorsAnswer(db, p, rows, rawProvenance(at, p, maskList(recOk)), dataVersion);
 }
 
 /** GET /v1/donors/{ref}/alignment: one donor across every country it works in. */
@@ -488,19 +524,7 @@ export async function donorAlignment(db: Db, donor: string, p: CoverageParams, d
   const f = await factsOf(db, { kind: 'donor', donor }, dataVersion);
   const { at, recOk } = await attributionOf(db, f, q, 'all');
   const rows = donorFigures(at, 'country', hasPeriod(q), q.from, q.to).map(donorRaw);
-  const codes = rows.map((r) => r.k).filter((k): k is string => k !== null);
-  const [names, label] = await Promise.all([
-    codes.length
-      ? queryRows<{ code: string; name: string }>(db, sql`select code, name from countries where code in (${sql.join(codes.map((c) => sql`${c}`), sql`, `)})`)
-      : [],
-    labelsOf(db, 'donor', [donor]),
-  ]);
-  const nameOf = new Map(names.map((n) => [n.code, n.name]));
-  const items = rows
-    .filter((r) => r.k !== null)
-    .map((r) => ({ country: r.k!, name: nameOf.get(r.k!) ?? null, ...donorRow(q, r) }))
-    .sort((x, y) => y.moneyInCountry.amount - x.moneyInCountry.amount || x.country.localeCompare(y.country));
   // The recommendations in scope: those of the counted links that pass the recommendation filters.
   const recs = maskList(at.countedRecs.map((c, r) => c & recOk[r]!));
-  return { donor, name: label.get(donor) ?? null, items, provenance: provenance(q, rawProvenance(at, q, recs), { donor }, dataVersion) };
+  return alignmentAnswer(db, donor, q, rows, rawProvenance(at, q, recs), dataVersion);
 }

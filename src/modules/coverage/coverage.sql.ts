@@ -29,13 +29,15 @@ import { queryRows } from '../../db/query.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.js';
 import {
   actFilter,
+  alignmentAnswer,
   BASIS_TYPES,
   cents,
-  donorRow,
-  labelsOf,
+  donorsAnswer,
+  matrixAnswer,
   provenance,
   recFilter,
   statusesOf,
+  summaryAnswer,
   unconvertedOf,
   type CoverageParams,
   type CoverageSort,
@@ -392,50 +394,14 @@ async function aggregate(db: Db, p: CoverageParams, dims: Dimension[]) {
   return { cells, totals, raw: a };
 }
 
-/** GET /v1/coverage: totals, and groups when asked. */
+/** GET /v1/coverage: totals, and groups when asked (one statement: the totals come with the groups). */
 export async function sqlCoverageSummary(db: Db, p: CoverageParams & { groupBy?: Dimension }, dataVersion: string) {
-  // One statement: the totals come with the groups.
-  const g = await aggregate(db, p, p.groupBy ? [p.groupBy] : []);
-  const totals = g.totals;
-  let groups: (Figures & { key: string | null; label: string })[] | undefined;
-  if (p.groupBy) {
-    const labels = await labelsOf(db, p.groupBy, g.cells.map((c) => c.keys[0]!));
-    groups = g.cells
-      .map((c) => ({ key: c.keys[0]!, label: labels.get(c.keys[0]!)!, ...c.figures }))
-      .sort((a, b) => b.money.amount - a.money.amount || b.covered - a.covered || (a.key ?? '\uffff').localeCompare(b.key ?? '\uffff'));
-  }
-  return {
-    totals,
-    groupBy: p.groupBy ?? null,
-    ...(groups ? { groups } : {}),
-    provenance: provenance(p, g.raw, { country: p.country }, dataVersion),
-  };
+  return summaryAnswer(db, p, await aggregate(db, p, p.groupBy ? [p.groupBy] : []), dataVersion);
 }
 
 /** GET /v1/coverage/matrix. */
 export async function sqlCoverageMatrix<D extends Dimension>(db: Db, p: CoverageParams & { rows: D; cols: D }, dataVersion: string) {
-  const m = await aggregate(db, p, [p.rows, p.cols]);
-  const [rowLabels, colLabels] = await Promise.all([
-    labelsOf(db, p.rows, m.cells.map((c) => c.keys[0]!)),
-    labelsOf(db, p.cols, m.cells.map((c) => c.keys[1]!)),
-  ]);
-  const order = (a: string | null, b: string | null) => (a ?? '\uffff').localeCompare(b ?? '\uffff');
-  const keysOf = (labels: Map<string | null, string>) => [...labels.entries()].map(([key, label]) => ({ key, label })).sort((a, b) => order(a.key, b.key));
-  return {
-    rows: { dimension: p.rows, keys: keysOf(rowLabels) },
-    cols: { dimension: p.cols, keys: keysOf(colLabels) },
-    cells: m.cells
-      .map((c) => ({
-        row: c.keys[0]!,
-        col: c.keys[1]!,
-        recommendations: c.figures.recommendations,
-        covered: c.figures.covered,
-        money: c.figures.money,
-        unconverted: c.figures.unconverted,
-      }))
-      .sort((a, b) => order(a.row, b.row) || order(a.col, b.col)),
-    provenance: provenance(p, m.raw, { country: p.country }, dataVersion),
-  };
+  return matrixAnswer(db, p, await aggregate(db, p, [p.rows, p.cols]), dataVersion);
 }
 
 // ---------------------------------------------------------------- per recommendation
@@ -587,12 +553,7 @@ function donorFiguresSql(p: CoverageParams, key: 'donor' | 'country'): SQL {
 export async function sqlCoverageByDonor(db: Db, p: CoverageParams, dataVersion: string) {
   const query = sql`${pipeline(p, { kind: 'country', country: p.country! })}, ${donorFiguresSql(p, 'donor')}`;
   const [row] = await coverageRows<{ answer: { rows: DonorRaw[] } & RawProvenance }>(db, query);
-  const a = row!.answer;
-  const labels = await labelsOf(db, 'donor', a.rows.map((r) => r.k));
-  const items = a.rows
-    .map((r) => ({ donor: r.k, name: r.k === null ? null : (labels.get(r.k) ?? null), ...donorRow(p, r) }))
-    .sort((x, y) => y.moneyInCountry.amount - x.moneyInCountry.amount || y.linkedMoney.amount - x.linkedMoney.amount || (x.donor ?? '').localeCompare(y.donor ?? ''));
-  return { items, provenance: provenance(p, a, { country: p.country }, dataVersion) };
+  return donorsAnswer(db, p, row!.answer.rows, row!.answer, dataVersion);
 }
 
 /** GET /v1/donors/{ref}/alignment: one donor across every country it works in. */
@@ -600,16 +561,5 @@ export async function sqlDonorAlignment(db: Db, donor: string, p: CoverageParams
   const q = { ...p, donor: undefined };
   const query = sql`${pipeline(q, { kind: 'donor', donor })}, ${donorFiguresSql(q, 'country')}`;
   const [row] = await coverageRows<{ answer: { rows: DonorRaw[] } & RawProvenance }>(db, query);
-  const a = row!.answer;
-  const codes = a.rows.map((r) => r.k).filter((k): k is string => k !== null);
-  const names = codes.length
-    ? await queryRows<{ code: string; name: string }>(db, sql`select code, name from countries where code in (${sql.join(codes.map((c) => sql`${c}`), sql`, `)})`)
-    : [];
-  const nameOf = new Map(names.map((n) => [n.code, n.name]));
-  const label = await labelsOf(db, 'donor', [donor]);
-  const items = a.rows
-    .filter((r) => r.k !== null)
-    .map((r) => ({ country: r.k!, name: nameOf.get(r.k!) ?? null, ...donorRow(p, r) }))
-    .sort((x, y) => y.moneyInCountry.amount - x.moneyInCountry.amount || x.country.localeCompare(y.country));
-  return { donor, name: label.get(donor) ?? null, items, provenance: provenance(p, a, { donor }, dataVersion) };
+  return alignmentAnswer(db, donor, q, row!.answer.rows, row!.answer, dataVersion);
 }
