@@ -1,11 +1,11 @@
 /**
- * Suggestion benchmark: quality on the judged sets (Kenya: tuned on; Uganda: held out) and speed.
+ * Suggestion benchmark: quality on the judged sets (Kenya and Nepal: tuned on; Uganda and Bangladesh: held out) and speed.
  *
- *   npm run bench:suggestions                      quality (Kenya, Uganda) + Kenya run time, on PGlite
+ *   npm run bench:suggestions                      quality (the four judged sets) + their run times, on PGlite
  *   DATABASE_URL=postgres://… npm run bench:suggestions -- --scale
  *                                                  the same on PostgreSQL, plus a run over 3,000 recommendations
  *                                                  × 20,000 activities (SCALE_RECS / SCALE_ACTS to change)
- *   npm run bench:suggestions -- --country=KE      one judged country only (tuning runs see Kenya, never Uganda)
+ *   npm run bench:suggestions -- --country=KE      one judged country only (tuning runs see Kenya and Nepal only)
  */
 import { loadCountry, runSuggestions } from '../src/modules/suggestions/suggestions.queries.js';
 import { baselineTfidf } from '../src/suggest/baseline.js';
@@ -13,7 +13,7 @@ import { METHODS, suggest, type Method, type ScoredPair } from '../src/suggest/e
 import { generateSuggestScale } from './generate-suggest-scale.js';
 import { freshDatabase, peakRssMb } from './lib.js';
 import { evaluate, type Evaluation } from './suggestions.eval.js';
-import { JUDGED_COUNTRIES, loadSample, readJudgements, type JudgedCountry, type Judgement } from './suggestions.lib.js';
+import { JUDGED_COUNTRIES, loadSample, readJudgements, roleOf, type JudgedCountry, type Judgement } from './suggestions.lib.js';
 
 const scale = process.argv.includes('--scale');
 const only = process.argv.find((a) => a.startsWith('--country='))?.slice('--country='.length).toUpperCase();
@@ -42,7 +42,7 @@ try {
   for (const c of countries) {
     const J = readJudgements(c);
     const { activities, recommendations } = await loadCountry(database.db, c);
-    const label = `${JUDGED_COUNTRIES[c]}${c === 'KE' ? ' (tuned)' : ' (held out)'}`;
+    const label = `${JUDGED_COUNTRIES[c]} (${roleOf(c)})`;
     const rel = J.filter((j) => j.relevant).length;
     const systems: [string, ScoredPair[]][] = [
       ...METHODS.map((m) => [`${m} alone`, suggest(activities, recommendations, { methods: [m as Method] }).pairs] as [string, ScoredPair[]]),

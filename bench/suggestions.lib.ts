@@ -6,8 +6,27 @@ import { fromRoot } from '../src/lib/paths.js';
 import type { EngineActivity } from '../src/suggest/engine.js';
 
 /** Shared pieces of the suggestion benchmark and of the judged-set pool builder. */
-export const JUDGED_COUNTRIES = { KE: 'kenya', UG: 'uganda' } as const;
+export const JUDGED_COUNTRIES = { KE: 'kenya', NP: 'nepal', UG: 'uganda', BD: 'bangladesh' } as const;
 export type JudgedCountry = keyof typeof JUDGED_COUNTRIES;
+
+/**
+ * What each judged set is for (test/fixtures/judgements/README.md): the engine is tuned on Kenya (since the first
+ * round) and Nepal (since the fifth); Uganda and Bangladesh are held out — the tuning aids (suggestions.tune.ts,
+ * suggestions.diagnose.ts) refuse to load them.
+ */
+export const TUNING_COUNTRIES: readonly JudgedCountry[] = ['KE', 'NP'];
+export const HELD_OUT_COUNTRIES: readonly JudgedCountry[] = ['UG', 'BD'];
+export const roleOf = (c: JudgedCountry) => (TUNING_COUNTRIES.includes(c) ? 'tuned' : 'held out');
+
+/** The tuning countries named by `--countries=KE,NP` (default: all of them); a held-out country is an error. */
+export function tuningCountries(argv: string[]): JudgedCountry[] {
+  const arg = argv.find((a) => a.startsWith('--countries='))?.slice('--countries='.length);
+  const list = (arg ? arg.split(',').map((c) => c.trim().toUpperCase()) : [...TUNING_COUNTRIES]) as JudgedCountry[];
+  for (const c of list) {
+    if (!TUNING_COUNTRIES.includes(c)) throw new Error(`${c} is not a tuning country (${TUNING_COUNTRIES.join(', ')}); held out: ${HELD_OUT_COUNTRIES.join(', ')}`);
+  }
+  return list;
+}
 export const judgementsPath = (c: JudgedCountry) => fromRoot(`test/fixtures/judgements/${JUDGED_COUNTRIES[c]}.csv`);
 
 /** The bundled UPR Info sample and the IATI files of the given countries. */

@@ -9,7 +9,8 @@
  *                                                                     already in the judged file are left out
  *
  * Seeds used so far: KE 20261127 (7 per kind) and UG 20261128 (5 per kind), the first pools; KE 20261129 (6 per
- * kind, judged activities excluded), the second Kenyan pool (test/fixtures/judgements/README.md).
+ * kind, judged activities excluded), the second Kenyan pool; NP 20261130 and BD 20261131 (6 per kind), the fifth
+ * round's pools, judged blind (test/fixtures/judgements/README.md).
  */
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
