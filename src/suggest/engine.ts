@@ -1,6 +1,7 @@
 import { Bm25Index } from './bm25.js';
 import { matchSdg, sdgEvidence, sdgSide, type SdgSide } from './sdg.js';
 import { applyVariants, impliedTokens, loadConcepts, type Concepts } from './concepts.js';
+import { activityFields, broadAsk, FIELDS, GROUPS, mainPurposeText, type BroadAsk } from './fields.js';
 import { loadCrosswalk, themesOf, type Crosswalk, type SectorThemeHit } from './sector-theme.js';
 import { detectLang, isBroad, sharedPhrases, termFrequencies, tokenise, type Lang, type Token } from './text.js';
 
@@ -65,6 +66,13 @@ export interface EngineParams {
    * specific shared term). 0 turns the calibration off.
    */
   recThemeBreadth: number;
+  /**
+   * Guideline rule 4 (src/suggest/fields.ts): a recommendation asking broadly for a field (education, health services,
+   * food, poverty, water) and an activity whose title or opening delivers that field score this much, as sector-theme
+   * evidence when the activity has a direct crosswalk row to the field's theme, else as text evidence; such pairs are
+   * not cut by `recRelative` (every activity delivering the field supports the broad ask alike). 0 turns it off.
+   */
+  fieldScore: number;
   /** How much a method's score counts in the combination (noisy-or of weighted scores). */
   weights: Record<Method, number>;
 }
@@ -84,6 +92,7 @@ export const DEFAULT_PARAMS: EngineParams = {
   sectorDirect: 0.4,
   sectorPartial: 0.15,
   recThemeBreadth: 0.1,
+  fieldScore: 0.5,
   weights: { 'sdg-match': 1, 'sector-theme': 1, text: 1 },
 };
 
@@ -214,7 +223,7 @@ export function recommendationKind(text: string): RecommendationKind {
  * precision; it is not applied.)
  */
 const RESEARCH =
-  /(?<![\p{L}])(research\w*|stud(y|ies)|survey\w*|seroprevalence|surveillance|cohort|epidemiolog\w*|documenting|assessing|analy[sz]\w*|recherche\w*|[ée]tudes?|enqu[êe]tes?|investigaci[óo]n\w*|estudios?|encuestas?)(?![\p{L}])/iu;
+  /(?<![\p{L}])(research\w*|stud(y|ies)|survey\w*|seroprevalence|surveillance|cohort|epidemiolog\w*|documenting|assessing|assessments?|analy[sz]\w*|recherche\w*|[ée]tudes?|enqu[êe]tes?|investigaci[óo]n\w*|estudios?|encuestas?)(?![\p{L}])/iu;
 
 /**
  * Frame grants and budget support: one text for a whole portfolio (Sida publishes a CSO's frame grant once per DAC
@@ -246,6 +255,13 @@ export interface PreparedActivity {
   scope: { research: boolean; frame: boolean };
   /** Terms its text implies without writing them (term-concepts.csv `implies`): stem → the phrase that implied it. */
   implied: Map<string, string>;
+  /** Rule 4: the fields its main purpose delivers and the groups its text names (src/suggest/fields.ts). */
+  fields: number[];
+  groups: number[];
+  /** Its titles and the openings of its descriptions (what it is). */
+  purpose: string;
+  /** The themes it has a direct crosswalk row to. */
+  directThemes: Set<string>;
 }
 
 export interface PreparedRecommendation {
@@ -259,6 +275,8 @@ export interface PreparedRecommendation {
   titleOnly: Set<string>;
   sdg: SdgSide;
   themes: string[];
+  /** Rule 4: the fields it asks for broadly, and the groups it names. */
+  broad: BroadAsk;
 }
 
 /**
@@ -316,7 +334,10 @@ export function prepareActivities(acts: EngineActivity[], cw: Crosswalk, methods
       a.narratives.filter((n) => n.kind === 'title').map((n) => n.text).join('\n'),
       a.narratives.map((n) => n.text).join('\n'),
     );
-    return { id: a.id, text, lang, tf: termFrequencies(tokens), sdg: sdgSide(a.sdgTargets, a.sdgGoals), themes, scope, implied };
+    const purpose = mainPurposeText(a.narratives);
+    const { fields, groups } = activityFields(purpose, a.narratives.map((n) => n.text).join('\n'));
+    const directThemes = new Set([...themes].filter(([, hits]) => hits.some((h) => h.strength === 'direct')).map(([th]) => th));
+    return { id: a.id, text, lang, tf: termFrequencies(tokens), sdg: sdgSide(a.sdgTargets, a.sdgGoals), themes, scope, implied, fields, groups, purpose, directThemes };
   });
 }
 
@@ -325,12 +346,15 @@ export function prepareRecommendations(recs: EngineRecommendation[], concepts: C
     const lang = detectLang(r.text);
     const tokens = tokenise(r.text, lang);
     if (lang === 'en') applyVariants(tokens, concepts);
+    const kind = recommendationKind(r.text);
+    const issues = recommendationIssues(r.text);
     return {
       id: r.id,
       text: r.text,
       tokens,
-      kind: recommendationKind(r.text),
-      issues: recommendationIssues(r.text),
+      kind,
+      issues,
+      broad: broadAsk(r.text, r.themes, { stateAct: kind !== 'other', specificIssue: issues.length > 0 }),
       titleOnly: instrumentOnlyStems(r.text, tokens),
       sdg: sdgSide(r.sdgTargets, r.sdgGoals),
       themes: r.themes,
@@ -340,7 +364,30 @@ export function prepareRecommendations(recs: EngineRecommendation[], concepts: C
 
 // ------------------------------------------------------------------ scoring
 
+/** What a rule-4 match rests on, in words a person can check against both texts. */
+function fieldEvidence(r: PreparedRecommendation, a: PreparedActivity, f: number) {
+  const field = FIELDS[f]!;
+  const asked = field.recommendation.exec(r.text)?.[0] ?? field.name;
+  const delivered = field.activity.exec(a.purpose)?.[0] ?? field.acronym?.exec(a.purpose)?.[0] ?? field.name;
+  const groups = r.broad.groups.filter((g) => a.groups.includes(g)).map((g) => GROUPS[g]!.group);
+  return {
+    summary: `broad ask for ${field.name} ("${asked}"), the activity's main purpose ("${delivered}")${groups.length ? ` for ${groups.join(', ')}` : ''}`,
+    detail: { field: field.name, asked, delivered, groups },
+  };
+}
+
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
+
+/**
+ * Rule 4 (with rule 7): the first field the recommendation asks for broadly that the activity's main purpose
+ * delivers, when the activity names one of the groups the recommendation names (if it names any); else -1.
+ */
+export function fieldMatch(r: PreparedRecommendation, a: PreparedActivity): number {
+  if (!r.broad.fields.length) return -1;
+  if (r.broad.groups.length && !r.broad.groups.some((g) => a.groups.includes(g))) return -1;
+  for (const f of r.broad.fields) if (a.fields.includes(f)) return f;
+  return -1;
+}
 
 /** A pair kept for an activity, before its evidence is written. */
 interface Kept {
@@ -350,6 +397,8 @@ interface Kept {
   sector: number;
   text: number;
   bm25: number;
+  /** Rule 4: the field (index into FIELDS) that matched, or -1. */
+  field: number;
 }
 
 /** Keeps the k best pairs of an activity: append while there is room, else replace the worst if this one beats it. */
@@ -382,7 +431,9 @@ export function suggest(
   const byTarget = new Map<string, number[]>();
   const byGoal = new Map<string, number[]>();
   const byTheme = new Map<string, number[]>();
+  const byField: number[][] = FIELDS.map(() => []);
   acts.forEach((a, i) => {
+    for (const f of a.fields) byField[f]!.push(i);
     for (const t of a.sdg.targets) (byTarget.get(t) ?? byTarget.set(t, []).get(t)!).push(i);
     for (const g of a.sdg.goals) (byGoal.get(g) ?? byGoal.set(g, []).get(g)!).push(i);
     for (const th of a.themes.keys()) (byTheme.get(th) ?? byTheme.set(th, []).get(th)!).push(i);
@@ -496,6 +547,8 @@ export function suggest(
     if (sectorAloneCanPass) {
       for (const th of r.themes) for (const i of byTheme.get(th) ?? []) addCandidate(i);
     }
+    const fieldOn = params.fieldScore > 0 && r.broad.fields.length > 0;
+    if (fieldOn) for (const f of r.broad.fields) for (const i of byField[f]!) addCandidate(i);
 
     const sectorArrays = useSector ? r.themes.map((th) => themeArrays.get(th)).filter((x) => x !== undefined) : [];
     const kindCue = r.kind !== 'other' ? cues[r.kind] : undefined;
@@ -522,13 +575,19 @@ export function suggest(
       sdgTargets[i] = 0;
       sdgGoalHit[i] = 0;
       seen[i] = 0;
+      // Rule 4: the recommendation asks broadly for a field this activity's main purpose delivers (to its groups).
+      const field = fieldOn ? fieldMatch(r, acts[i]!) : -1;
       // Cheap exits first: most candidates share a word or two and nothing else.
-      if (text === 0 && sdg === 0 && !sectorAloneCanPass) continue;
+      if (text === 0 && sdg === 0 && field < 0 && !sectorAloneCanPass) continue;
       const factor = researchFactor[i]!;
-      if (reach(sdg, bestSector, text) * factor < floor) continue;
+      if (field < 0 && reach(sdg, bestSector, text) * factor < floor) continue;
       let sector = 0;
       for (const arr of sectorArrays) if (arr[i]! > sector) sector = arr[i]!;
       if (specific < minSpecificAlone && (sector < params.sectorDirect || coverage < params.minCoverage || frame[i])) text = 0;
+      if (field >= 0) {
+        if (acts[i]!.directThemes.has(FIELDS[field]!.theme)) sector = Math.max(sector, params.fieldScore);
+        else text = Math.max(text, params.fieldScore);
+      }
       pairsScored++;
       // "Ratify OP-CAT" is supported only by work on ratification, whatever the sectors and themes say.
       if (kindCue && !kindCue[i]) continue;
@@ -536,15 +595,21 @@ export function suggest(
       if (issueCue.length && !issueCue.some((c) => c[i])) continue;
       const score = reach(sdg, sector, text) * factor;
       if (score < floor) continue;
-      recPairs.push(i, score, sdg, sector, text, bm25);
+      recPairs.push(i, score, sdg, sector, text, bm25, field);
       if (score > recBest) recBest = score;
     }
-    // Calibrated per recommendation: a pair far below the recommendation's best match is its neighbourhood.
+    // Calibrated per recommendation: a pair far below the recommendation's best match is its neighbourhood (a rule-4
+    // field match is not: every activity delivering the field supports the broad ask alike).
     const cut = recBest * params.recRelative;
-    for (let k = 0; k < recPairs.length; k += 6) {
+    for (let k = 0; k < recPairs.length; k += 7) {
       const score = recPairs[k + 1]!;
-      if (score < cut) continue;
-      keepBest(top[recPairs[k]!]!, { rec: ri, score: round(score), sdg: recPairs[k + 2]!, sector: recPairs[k + 3]!, text: recPairs[k + 4]!, bm25: recPairs[k + 5]! }, params.maxPerActivity);
+      const field = recPairs[k + 6]!;
+      if (score < cut && field < 0) continue;
+      keepBest(
+        top[recPairs[k]!]!,
+        { rec: ri, score: round(score), sdg: recPairs[k + 2]!, sector: recPairs[k + 3]!, text: recPairs[k + 4]!, bm25: recPairs[k + 5]!, field },
+        params.maxPerActivity,
+      );
     }
   });
 
@@ -557,6 +622,8 @@ export function suggest(
       const r = recs[k.rec]!;
       const evidence: ScoredPair['evidence'] = {};
       const used: Method[] = [];
+      const field = k.field >= 0 ? fieldEvidence(r, a, k.field) : undefined;
+      const fieldIn = k.field >= 0 ? (a.directThemes.has(FIELDS[k.field]!.theme) ? 'sector-theme' : 'text') : undefined;
       if (k.sdg) {
         const m = matchSdg(a.sdg, r.sdg);
         evidence['sdg-match'] = { score: k.sdg, summary: sdgEvidence(m), detail: m };
@@ -567,9 +634,10 @@ export function suggest(
         const shown = [...new Map(hits.map((h) => [`${h.code}|${h.theme}`, h])).values()].slice(0, 4);
         evidence['sector-theme'] = {
           score: k.sector,
-          summary: shown.map((h) => `DAC ${h.code} ↔ ${h.theme}`).join('; '),
+          summary: shown.map((h) => `DAC ${h.code} ↔ ${h.theme}`).join('; ') + (fieldIn === 'sector-theme' ? `; ${field!.summary}` : ''),
           detail: shown.map((h) => ({ code: h.code, via: h.via, theme: h.theme, strength: h.strength, reason: h.reason })),
         };
+        if (fieldIn === 'sector-theme') evidence['sector-theme'].detail = { rows: evidence['sector-theme'].detail, field: field!.detail };
         used.push('sector-theme');
       }
       if (k.text) {
@@ -579,7 +647,12 @@ export function suggest(
           const via = r.tokens.find((t) => ph.includes(t.surface.toLowerCase()) && a.implied.has(t.stem));
           return via ? `${ph} (implied by "${a.implied.get(via.stem)}")` : ph;
         });
-        evidence.text = { score: round(k.text), summary: `shared terms: ${terms.join(', ')}`, detail: { bm25: round(k.bm25), terms } };
+        const parts = [...(terms.length ? [`shared terms: ${terms.join(', ')}`] : []), ...(fieldIn === 'text' ? [field!.summary] : [])];
+        evidence.text = {
+          score: round(k.text),
+          summary: parts.join('; '),
+          detail: { bm25: round(k.bm25), terms, ...(fieldIn === 'text' ? { field: field!.detail } : {}) },
+        };
         used.push('text');
       }
       const notes: string[] = [];

@@ -1,0 +1,168 @@
+/**
+ * Guideline rule 4, "broad recommendations": a recommendation that asks for a whole field of delivery ("ensure quality
+ * and free education and health services for its population", "adequate access to food, health, education", "strengthen
+ * the fight against poverty") is supported by an activity whose *main purpose* delivers that field in the country —
+ * schooling and learning, health services and health systems, food assistance and nutrition, cash transfers, social
+ * protection and livelihoods for poor households, water and sanitation — even when the two texts share only the
+ * field's name, which the text method alone (two specific shared terms) turns away.
+ *
+ * Each field says:
+ * - `theme`: the UPR theme it belongs to (a recommendation must carry it; a direct crosswalk row of the activity to it
+ *   makes the match sector-theme evidence, else it is text evidence);
+ * - `recommendation`: the broad ask, in the recommendation's text;
+ * - `narrow`: what makes a recommendation of that field specific instead (human rights education, reproductive or
+ *   mental health, school meals…): then the ordinary methods decide;
+ * - `activity`: the delivery, named in the activity's title or the opening of its description (its main purpose; a
+ *   field mentioned further down is context).
+ *
+ * A recommendation does not ask broadly when it asks for a State act (rule 3), names a specific issue (rule 6), asks
+ * the State to seek international assistance (rule 5) or to reach out and raise awareness; when it names groups (rule 7: girls, Dalits, minorities,
+ * persons with disabilities…), the activity must name one of them too. Patterns are English: the recommendations are,
+ * and activities are matched on their English narratives when they have any.
+ */
+export interface Field {
+  name: string;
+  theme: string;
+  recommendation: RegExp;
+  narrow?: RegExp;
+  activity: RegExp;
+  /** An acronym that names the field only in capitals ("WASH", not "hand wash"). */
+  acronym?: RegExp;
+}
+
+/**
+ * An activity cue: English words, and French and Spanish ones for activities published only in those languages (the
+ * recommendations are English, so their patterns are English only). Whole words, accented letters included.
+ */
+function words(english: string, frenchSpanish: string): RegExp {
+  return new RegExp(`(?<![\\p{L}])(${english}|${frenchSpanish})(?![\\p{L}])`, 'iu');
+}
+
+export const FIELDS: Field[] = [
+  {
+    name: 'education',
+    theme: 'Right to education',
+    recommendation:
+      /\b((quality|free|compulsory|universal|inclusive|basic|primary|secondary) (and (free|quality|compulsory) )?(education|schooling)|(access|right) to ([\w,]+ ){0,4}education|education(al)? (services|polic(y|ies)|system|for all)|(enrol(l)?ment|schooling) of)\b/i,
+    narrow: /\b(human rights (education|training)|education (on|in) human rights|sex(ual)? education|school (meals|feeding)|curricul\w*)\b/i,
+    activity: words(
+      'education\\w*|schools?|schooling|learning|learners?|teachers?|students?|pupils?|classrooms?',
+      '[ée]ducation|[ée]coles?|scolari\\w*|enseignement|enseignants?|[ée]l[èe]ves|educaci[óo]n|escuelas?|escolar\\w*|docentes?|estudiantes?|alumn[oa]s?',
+    ),
+  },
+  {
+    name: 'health services',
+    theme: 'Right to health',
+    recommendation:
+      /\b(health(care| care| services?| systems?| facilities| coverage| sector)|(access|right) to ([\w,]+ ){0,4}health|(free|quality|basic|primary) (\w+ ){0,2}health)\b/i,
+    narrow: /\b(reproductive|maternal|mental|sexual|HIV|AIDS|malaria|tuberculosis|abortion|obstetric|fistula)\b/i,
+    activity: words(
+      'health(care| care| services?| systems?| facilit\\w+| sector| centres?| centers?| posts?)|hospitals?|clinics?|primary (health )?care',
+      '(services|syst[èe]mes?|centres?|soins) de sant[ée]|h[ôo]pita(l|ux)|cliniques?|(servicios|sistemas?|centros?) de salud|hospital(es)?|cl[íi]nicas?|atenci[óo]n (primaria|sanitaria|m[ée]dica)',
+    ),
+  },
+  {
+    name: 'food',
+    theme: 'Right to food',
+    recommendation:
+      /\b((access|right) to ([\w,]+ ){0,4}food|(distribution|provision|supply) of (\w+ ){0,3}food|food (security|safety|distribution|supply|insecurity)|hunger|malnutrition|nutrition)\b/i,
+    activity: words(
+      'food (assistance|security|aid|distribution|baskets?|parcels?|rations?|support|insecurity|packages?|needs)|nutrition\\w*|malnutrition|feeding',
+      '(aide|assistance|s[ée]curit[ée]) alimentaire|(ayuda|asistencia|seguridad) alimentaria|nutrici[óo]n|desnutrici[óo]n|malnutrici[óo]n',
+    ),
+  },
+  {
+    name: 'poverty',
+    theme: 'Poverty',
+    recommendation: /\b(poverty|the poor(est)?|social protection|social security|safety nets?)\b/i,
+    activity: words(
+      'cash transfers?|cash[- ]based|cash assistance|cash for work|social protection|social assistance|safety nets?|livelihoods?|poverty|income[- ]generat\\w*',
+      "transferts? mon[ée]taires?|protection sociale|filets? de s[ée]curit[ée]|moyens d'existence|pauvret[ée]|transferencias? monetarias?|protecci[óo]n social|medios de vida|pobreza",
+    ),
+  },
+  {
+    name: 'water and sanitation',
+    theme: 'Right to water',
+    recommendation: /\b((access|right) to (\w+ ){0,3}(drinking |safe |clean )?water|water (and|supply)|sanitation)\b/i,
+    activity: words(
+      'water supply|drinking water|safe water|clean water|sanitation|boreholes?|latrines?',
+      'eau potable|assainissement|agua potable|saneamiento',
+    ),
+    acronym: /\bWASH\b/,
+  },
+];
+
+/**
+ * Outreach asks ("reach out to parents … to promote equal access to education", "raise awareness of …") ask the State
+ * to persuade, not to deliver the field.
+ */
+const OUTREACH = /^(\w+ ){0,2}(reach out|raise (public )?awareness|sensiti[sz]e|encourage|conduct (\w+ )?(awareness|campaigns?))\b/i;
+
+/**
+ * Rule 4: supply shipments do not deliver a field. An activity whose main purpose is procuring supplies (personal
+ * protective equipment, test kits) is not health services, water or education because its text names them.
+ */
+const SUPPLY = /\b(procure\w*|procurement|personal protective|PPE|test(ing)? kits?)\b/i;
+
+/** Rule 5: "seek international assistance / technical cooperation" is about aid in a named field, not the field. */
+const SEEK_ASSISTANCE = /\b(seek|request|engage|call (on|upon)|appeal to)\b[^.;]*\b(international|technical|donor|development partners?)\b[^.;]*\b(assistance|cooperation|community|support|partners?)\b/i;
+
+/** Rule 7: the groups a recommendation may name; `activity` is what the activity must say to serve the group. */
+export const GROUPS: { group: string; recommendation: RegExp; activity: RegExp }[] = [
+  { group: 'girls', recommendation: /\bgirls?\b/i, activity: /\bgirls?\b/i },
+  { group: 'women', recommendation: /\b(women|woman|mothers?)\b/i, activity: /\b(women|woman|mothers?|maternal|gender)\b/i },
+  {
+    group: 'marginalised castes and minorities',
+    recommendation: /\b(dalits?|minorit(y|ies)|ethnic|caste|indigenous|tribal|adivasi)\b/i,
+    activity: /\b(dalits?|minorit(y|ies)|ethnic|caste|indigenous|tribal|adivasi|marginali[sz]ed|excluded)\b/i,
+  },
+  {
+    group: 'persons with disabilities',
+    recommendation: /\b(disabilit(y|ies)|disabled|special needs)\b/i,
+    activity: /\b(disabilit(y|ies)|disabled|special needs)\b/i,
+  },
+  { group: 'refugees and migrants', recommendation: /\b(refugees?|asylum|migrants?|stateless)\b/i, activity: /\b(refugees?|asylum|migrants?|stateless|displaced)\b/i },
+  { group: 'older persons', recommendation: /\b(older persons|elderly|aged persons)\b/i, activity: /\b(older (persons|people)|elderly|aged)\b/i },
+];
+
+export interface BroadAsk {
+  /** Indexes into FIELDS of the fields the recommendation asks for broadly. */
+  fields: number[];
+  /** Indexes into GROUPS of the groups it names: the activity must name one of them. */
+  groups: number[];
+}
+
+/** The fields a recommendation asks for broadly (none when it is a State act, a specific issue or a rule-5 ask). */
+export function broadAsk(text: string, themes: readonly string[], opts: { stateAct: boolean; specificIssue: boolean }): BroadAsk {
+  if (opts.stateAct || opts.specificIssue || SEEK_ASSISTANCE.test(text) || OUTREACH.test(text.trim())) return { fields: [], groups: [] };
+  const fields = FIELDS.flatMap((f, k) => (themes.includes(f.theme) && f.recommendation.test(text) && !f.narrow?.test(text) ? [k] : []));
+  if (!fields.length) return { fields, groups: [] };
+  return { fields, groups: GROUPS.flatMap((g, k) => (g.recommendation.test(text) ? [k] : [])) };
+}
+
+/**
+ * The part of an activity that says what it is: its titles and the first sentence of each description (at most
+ * `opening` characters). Further down, descriptions name the context ("schools closed", "water supply at testing
+ * sites"), not the purpose.
+ */
+export function mainPurposeText(narratives: readonly { kind: 'title' | 'description'; text: string }[], opening = 160): string {
+  return narratives
+    .map((n) => {
+      if (n.kind === 'title') return n.text;
+      const head = n.text.slice(0, opening);
+      const stop = head.search(/[.;:!?](\s|$)/);
+      return stop > 0 ? head.slice(0, stop) : head;
+    })
+    .join('\n');
+}
+
+/**
+ * The fields an activity's main purpose delivers (indexes into FIELDS; none when that purpose is procuring supplies),
+ * and the groups its whole text names.
+ */
+export function activityFields(purpose: string, all: string): { fields: number[]; groups: number[] } {
+  return {
+    fields: SUPPLY.test(purpose) ? [] : FIELDS.flatMap((f, k) => (f.activity.test(purpose) || f.acronym?.test(purpose) ? [k] : [])),
+    groups: GROUPS.flatMap((g, k) => (g.activity.test(all) ? [k] : [])),
+  };
+}
