@@ -547,7 +547,8 @@ export function suggest(
     if (sectorAloneCanPass) {
       for (const th of r.themes) for (const i of byTheme.get(th) ?? []) addCandidate(i);
     }
-    const fieldOn = params.fieldScore > 0 && r.broad.fields.length > 0;
+    // Rule 4 evidence is sector-theme or text evidence: with neither method chosen, it is not looked for.
+    const fieldOn = params.fieldScore > 0 && r.broad.fields.length > 0 && (useSector || methods.has('text'));
     if (fieldOn) for (const f of r.broad.fields) for (const i of byField[f]!) addCandidate(i);
 
     const sectorArrays = useSector ? r.themes.map((th) => themeArrays.get(th)).filter((x) => x !== undefined) : [];
@@ -576,7 +577,10 @@ export function suggest(
       sdgGoalHit[i] = 0;
       seen[i] = 0;
       // Rule 4: the recommendation asks broadly for a field this activity's main purpose delivers (to its groups).
-      const field = fieldOn ? fieldMatch(r, acts[i]!) : -1;
+      let field = fieldOn ? fieldMatch(r, acts[i]!) : -1;
+      // …and it counts for the method that carries it: sector-theme when a direct crosswalk row backs it, else text.
+      const fieldBySector = field >= 0 && acts[i]!.directThemes.has(FIELDS[field]!.theme);
+      if (field >= 0 && !(fieldBySector ? useSector : methods.has('text'))) field = -1;
       // Cheap exits first: most candidates share a word or two and nothing else.
       if (text === 0 && sdg === 0 && field < 0 && !sectorAloneCanPass) continue;
       const factor = researchFactor[i]!;
@@ -585,7 +589,7 @@ export function suggest(
       for (const arr of sectorArrays) if (arr[i]! > sector) sector = arr[i]!;
       if (specific < minSpecificAlone && (sector < params.sectorDirect || coverage < params.minCoverage || frame[i])) text = 0;
       if (field >= 0) {
-        if (acts[i]!.directThemes.has(FIELDS[field]!.theme)) sector = Math.max(sector, params.fieldScore);
+        if (fieldBySector) sector = Math.max(sector, params.fieldScore);
         else text = Math.max(text, params.fieldScore);
       }
       pairsScored++;

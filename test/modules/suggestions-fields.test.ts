@@ -95,6 +95,15 @@ t.test('the engine: a broad ask and a delivering activity are suggested, with ev
   t.match(hospital.evidence.text!.summary, /broad ask for health services \("quality health"\), the activity's main purpose \("hospitals"\)/);
   t.ok(pairs.every((p) => p.score >= 0.44 && p.score <= 1));
 
+  // A method run alone gives only its own evidence.
+  t.same(suggest(activities, recommendations, { methods: ['sdg-match'] }).pairs, [], 'sdg-match alone: no rule-4 pair');
+  const sectorAlone = new Set(suggest(activities, recommendations, { methods: ['sector-theme'] }).pairs.map((p) => `${p.activityId}|${p.recommendationId}`));
+  t.ok(sectorAlone.has('a-school|r-edu'), 'sector-theme alone: the pair a crosswalk row backs');
+  t.notOk(sectorAlone.has('a-hospital|r-health'), 'sector-theme alone: not the pair only text evidence carries');
+  const textAlone = suggest(activities, recommendations, { methods: ['text'] }).pairs;
+  t.ok(textAlone.some((p) => p.activityId === 'a-hospital' && p.recommendationId === 'r-health'), 'text alone: the pair without a crosswalk row');
+  t.ok(textAlone.every((p) => p.methods.length === 1 && p.methods[0] === 'text'));
+
   const off = suggest(activities, recommendations, { params: { fieldScore: 0 } }).pairs;
   t.notOk(
     off.some((p) => p.activityId === 'a-hospital'),
