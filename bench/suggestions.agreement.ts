@@ -1,0 +1,85 @@
+/**
+ * How reliable are the judged sets? A second annotator judges a sample of each set blind (texts only, no first
+ * judgement, no score, no method), and this script measures the agreement (test/fixtures/judgements/README.md,
+ * "Agreement").
+ *
+ *   node --import tsx bench/suggestions.agreement.ts sheet > /tmp/agreement.txt
+ *       the sample: per judged country, up to 20 pairs judged relevant and 40 judged irrelevant, drawn with seed
+ *       20261201, shuffled together and listed by activity (recommendations in id order)
+ *   node --import tsx bench/suggestions.agreement.ts score test/fixtures/judgements/agreement.csv
+ *       per country: raw agreement, Cohen's kappa, and how many of each first judgement the second kept
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { loadCountry } from '../src/modules/suggestions/suggestions.queries.js';
+import { freshDatabase } from './lib.js';
+import { JUDGED_COUNTRIES, loadSample, readJudgements, rng, shuffle, type JudgedCountry, type Judgement } from './suggestions.lib.js';
+
+const SEED = 20261201;
+const countries = Object.keys(JUDGED_COUNTRIES) as JudgedCountry[];
+
+function sample(c: JudgedCountry): Judgement[] {
+  const rand = rng(SEED);
+  const J = readJudgements(c);
+  const rel = shuffle(
+    J.filter((j) => j.relevant),
+    rand,
+  ).slice(0, 20);
+  const irr = shuffle(
+    J.filter((j) => !j.relevant),
+    rand,
+  ).slice(0, 40);
+  return shuffle([...rel, ...irr], rand);
+}
+
+if (process.argv[2] === 'sheet') {
+  const { database, drop } = await freshDatabase();
+  try {
+    await loadSample(database, countries);
+    const lines: string[] = [];
+    for (const c of countries) {
+      const { activities, recommendations } = await loadCountry(database.db, c);
+      const actById = new Map(activities.map((a) => [a.id, a]));
+      const recById = new Map(recommendations.map((r) => [r.id, r]));
+      const byAct = new Map<string, string[]>();
+      for (const j of sample(c)) byAct.set(j.activity, [...(byAct.get(j.activity) ?? []), j.recommendation]);
+      lines.push(`\n##### ${JUDGED_COUNTRIES[c]}`);
+      for (const [id, recIds] of byAct) {
+        const a = actById.get(id)!;
+        lines.push(`\n=== ${id} DAC ${a.dacCodes.join(' ')}`);
+        for (const n of a.narratives) lines.push(`  ${n.kind}(${n.lang ?? '-'}): ${n.text.replace(/\s+/g, ' ').slice(0, 1500)}`);
+        for (const r of recIds.sort()) {
+          const rec = recById.get(r)!;
+          lines.push(`  -> ${r} [${rec.themes.join('; ')}] ${rec.text}`);
+        }
+      }
+    }
+    process.stdout.write(lines.join('\n') + '\n');
+  } finally {
+    await drop();
+  }
+} else if (process.argv[2] === 'score') {
+  const second = parse(readFileSync(process.argv[3]!, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  const secondBy = new Map(second.map((r) => [`${r.activity}|${r.recommendation}`, r.relevant === '1']));
+  console.log('| country | pairs | agreement | Cohen κ | first relevant → second relevant | first irrelevant → second irrelevant | first high-conf. irrelevant → second irrelevant |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const c of countries) {
+    const s = sample(c).filter((j) => secondBy.has(`${j.activity}|${j.recommendation}`));
+    const n = s.length;
+    if (!n) continue;
+    const b = s.map((j) => secondBy.get(`${j.activity}|${j.recommendation}`)!);
+    const agree = s.filter((j, i) => j.relevant === b[i]).length / n;
+    const p1 = s.filter((j) => j.relevant).length / n;
+    const p2 = b.filter(Boolean).length / n;
+    const pe = p1 * p2 + (1 - p1) * (1 - p2);
+    const kappa = pe < 1 ? (agree - pe) / (1 - pe) : 1;
+    const rel = s.filter((j) => j.relevant);
+    const irr = s.filter((j) => !j.relevant);
+    const hc = irr.filter((j) => j.confidence === 'high');
+    const kept = (xs: Judgement[], v: boolean) => `${xs.filter((j) => secondBy.get(`${j.activity}|${j.recommendation}`) === v).length} of ${xs.length}`;
+    console.log(`| ${JUDGED_COUNTRIES[c]} | ${n} | ${agree.toFixed(2)} | ${kappa.toFixed(2)} | ${kept(rel, true)} | ${kept(irr, false)} | ${kept(hc, false)} |`);
+  }
+} else {
+  console.error('usage: suggestions.agreement.ts sheet | score <second-annotator.csv>');
+  process.exit(2);
+}
