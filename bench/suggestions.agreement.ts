@@ -5,7 +5,9 @@
  *
  *   node --import tsx bench/suggestions.agreement.ts sheet > /tmp/agreement.txt
  *       the sample: per judged country, up to 20 pairs judged relevant and 40 judged irrelevant, drawn with seed
- *       20261201, shuffled together and listed by activity (recommendations in id order)
+ *       20261201, shuffled together and listed by activity (recommendations in id order). The sample depends on the
+ *       judged files as they stand: the one in agreement.csv was drawn at commit 22e12fc (Kenya, Nepal, Uganda,
+ *       Bangladesh)
  *   node --import tsx bench/suggestions.agreement.ts score test/fixtures/judgements/agreement.csv
  *       per country: raw agreement, Cohen's kappa, and how many of each first judgement the second kept
  */
@@ -59,24 +61,24 @@ if (process.argv[2] === 'sheet') {
     await drop();
   }
 } else if (process.argv[2] === 'score') {
+  // The second annotator's pairs against the first judgements as they are now (re-judging rounds only add pairs).
   const second = parse(readFileSync(process.argv[3]!, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
-  const secondBy = new Map(second.map((r) => [`${r.activity}|${r.recommendation}`, r.relevant === '1']));
   console.log('| country | pairs | agreement | Cohen κ | first relevant → second relevant | first irrelevant → second irrelevant | first high-conf. irrelevant → second irrelevant |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const c of countries) {
-    const s = sample(c).filter((j) => secondBy.has(`${j.activity}|${j.recommendation}`));
-    const n = s.length;
+    const first = new Map(readJudgements(c).map((j) => [`${j.activity}|${j.recommendation}`, j]));
+    const pairs = second.filter((r) => first.has(`${r.activity}|${r.recommendation}`)).map((r) => ({ a: first.get(`${r.activity}|${r.recommendation}`)!, b: r.relevant === '1' }));
+    const n = pairs.length;
     if (!n) continue;
-    const b = s.map((j) => secondBy.get(`${j.activity}|${j.recommendation}`)!);
-    const agree = s.filter((j, i) => j.relevant === b[i]).length / n;
-    const p1 = s.filter((j) => j.relevant).length / n;
-    const p2 = b.filter(Boolean).length / n;
+    const agree = pairs.filter((p) => p.a.relevant === p.b).length / n;
+    const p1 = pairs.filter((p) => p.a.relevant).length / n;
+    const p2 = pairs.filter((p) => p.b).length / n;
     const pe = p1 * p2 + (1 - p1) * (1 - p2);
     const kappa = pe < 1 ? (agree - pe) / (1 - pe) : 1;
-    const rel = s.filter((j) => j.relevant);
-    const irr = s.filter((j) => !j.relevant);
-    const hc = irr.filter((j) => j.confidence === 'high');
-    const kept = (xs: Judgement[], v: boolean) => `${xs.filter((j) => secondBy.get(`${j.activity}|${j.recommendation}`) === v).length} of ${xs.length}`;
+    const kept = (xs: typeof pairs, v: boolean) => `${xs.filter((p) => p.b === v).length} of ${xs.length}`;
+    const rel = pairs.filter((p) => p.a.relevant);
+    const irr = pairs.filter((p) => !p.a.relevant);
+    const hc = irr.filter((p) => p.a.confidence === 'high');
     console.log(`| ${JUDGED_COUNTRIES[c]} | ${n} | ${agree.toFixed(2)} | ${kappa.toFixed(2)} | ${kept(rel, true)} | ${kept(irr, false)} | ${kept(hc, false)} |`);
   }
 } else {

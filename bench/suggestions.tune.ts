@@ -39,8 +39,9 @@ try {
     for (const d of data) {
       const pairs = suggest(d.activities, d.recommendations, { params }).pairs;
       line(JUDGED_COUNTRIES[d.c], pairs, d.J);
-      all.pairs.push(...pairs);
-      all.J.push(...d.J);
+      // Pooled per country: a multi-country activity judged in one set says nothing of its pairs in another.
+      all.pairs.push(...pairs.map((p) => ({ ...p, activityId: `${d.c}:${p.activityId}` })));
+      all.J.push(...d.J.map((j) => ({ ...j, activity: `${d.c}:${j.activity}` })));
     }
     if (data.length > 1) line('**pooled**', all.pairs, all.J);
   }

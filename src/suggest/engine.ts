@@ -125,7 +125,7 @@ export interface EngineResult {
  * What a recommendation asks for, when it is a State act that only work on exactly that can support: ratifying,
  * inviting a mechanism, reporting, legislating. For those, an activity counts only when its own text names that act.
  */
-export type RecommendationKind = 'ratify' | 'invite' | 'report' | 'legislate' | 'other';
+export type RecommendationKind = 'ratify' | 'invite' | 'report' | 'legislate' | 'international' | 'other';
 
 const KIND_PATTERNS: [Exclude<RecommendationKind, 'other'>, RegExp][] = [
   ['ratify', /\b(ratif\w*|accede|accession|become a party|sign and ratify|withdraw\w* (its )?reservations?)\b/i],
@@ -139,7 +139,21 @@ const KIND_PATTERNS: [Exclude<RecommendationKind, 'other'>, RegExp][] = [
   // ("ensure that public policies for combating poverty are in accordance with the Covenant"): it asks for work on
   // the legal and policy framework, not for the policies' services.
   ['legislate', /\b(laws?|legislation|polic(y|ies))\b[^.;]*\b(in (accordance|conformity|compliance|line) with|compatible with|consistent with)\b[^.;]*\b(Covenant|Convention|Charter|international (standards|law|obligations))/i],
+  // The State's role abroad: pursuing an issue within the Human Rights Council, sharing its experience with other
+  // countries (as the recommendation's main ask: "Share its experience and best practices in realization of the right
+  // to food … with other developing countries"; not "continue its poverty policies … and share its experiences").
+  // Aid in the country does not advance that; an activity that names such exchange does.
+  ['international', /^(\w+ ){0,3}shar(e|ing)\b[^.;]*\b(experiences?|practices)\b|\b(within|in|at) the Human Rights Council\b/i],
 ];
+
+/** What a recommendation of each kind asks the State to do, for the evidence's note. */
+const KIND_ASKS: Record<Exclude<RecommendationKind, 'other'>, string> = {
+  ratify: 'ratify',
+  invite: 'invite',
+  report: 'report',
+  legislate: 'legislate',
+  international: 'act abroad (at the Human Rights Council, sharing its experience)',
+};
 
 /** The cue an activity's text must carry to support a recommendation of that kind. */
 export const KIND_CUES: Record<Exclude<RecommendationKind, 'other'>, RegExp> = {
@@ -147,6 +161,7 @@ export const KIND_CUES: Record<Exclude<RecommendationKind, 'other'>, RegExp> = {
   invite: /\b(special rapporteur|special procedures?|invitation)\b/i,
   report: /\b(treaty bod(y|ies)|universal periodic review|upr|periodic report\w*|concluding observations)\b/i,
   legislate: /\b(legislation|legislative|law reform|laws?|bills?|legal framework|penal code|decriminali[sz]\w*|criminali[sz]\w*)\b/i,
+  international: /\b(Human Rights Council|south[- ]south|experience[- ]sharing|shar(e|ing) (its |their )?(experiences?|best practices|good practices|lessons))\b/i,
 };
 
 /**
@@ -660,7 +675,7 @@ export function suggest(
         used.push('text');
       }
       const notes: string[] = [];
-      if (r.kind !== 'other') notes.push(`the recommendation asks the State to ${r.kind}; the activity's text speaks of it`);
+      if (r.kind !== 'other') notes.push(`the recommendation asks the State to ${KIND_ASKS[r.kind]}; the activity's text speaks of it`);
       if (r.issues.length) notes.push(`the recommendation names ${r.issues.map((k) => SPECIFIC_ISSUES[k]!.issue).join(', ')}; the activity's text does too`);
       if (a.scope.research) notes.push('score lowered: research activity');
       if (notes.length) evidence.note = notes.join('; ');

@@ -76,7 +76,7 @@ export const FIELDS: Field[] = [
     theme: 'Poverty',
     recommendation: /\b(poverty|the poor(est)?|social protection|social security|safety nets?)\b/i,
     activity: words(
-      'cash transfers?|cash[- ]based|cash assistance|cash for work|social protection|social assistance|safety nets?|livelihoods?|poverty|income[- ]generat\\w*',
+      'cash transfers?|cash[- ]based|cash assistance|cash grants?|multi[- ]purpose cash|cash for work|social protection|social assistance|safety nets?|livelihoods?|poverty|income[- ]generat\\w*',
       "transferts? mon[ée]taires?|protection sociale|filets? de s[ée]curit[ée]|moyens d'existence|pauvret[ée]|transferencias? monetarias?|protecci[óo]n social|medios de vida|pobreza",
     ),
   },
@@ -89,6 +89,15 @@ export const FIELDS: Field[] = [
       'eau potable|assainissement|agua potable|saneamiento',
     ),
     acronym: /\bWASH\b/,
+  },
+  {
+    // Rule 7: a recommendation on the protection and conditions of refugees is supported by work that serves and
+    // protects refugees (Kenya's Somali refugees in Dadaab and Kakuma, Bangladesh's Rohingya in Cox's Bazar).
+    name: 'refugee protection',
+    theme: 'Asylum-seekers - refugees',
+    recommendation: /\b(protection|rights|conditions|situation|needs|assistance|policy)\b[^.;]*\brefugees?\b|\brefugees?'? (rights|protection|conditions)\b/i,
+    narrow: /\b(asylum (law|procedures?|system)|refoulement|stateless\w*|resettle\w*|naturali[sz]\w*|registration)\b/i,
+    activity: words('refugees?|rohingyas?|asylum[- ]seekers?', 'r[ée]fugi[ée]s?|refugiad[oa]s?|solicitantes de asilo'),
   },
 ];
 

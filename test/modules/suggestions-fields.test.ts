@@ -2,7 +2,7 @@ import t from 'tap';
 import { readJudgements } from '../../bench/suggestions.lib.js';
 import { importFile } from '../../src/importers/index.js';
 import { activityFields, broadAsk, FIELDS, GROUPS, mainPurposeText } from '../../src/suggest/fields.js';
-import { suggest, type EngineActivity, type EngineRecommendation } from '../../src/suggest/engine.js';
+import { recommendationKind, suggest, type EngineActivity, type EngineRecommendation } from '../../src/suggest/engine.js';
 import { buildTestApp } from '../helpers/build-test-app.js';
 import { SAMPLE_UPR, sampleIati } from '../helpers/seed.js';
 
@@ -42,6 +42,47 @@ t.test('which recommendations ask broadly for a field', async (t) => {
     'marginalised castes and minorities',
   ]);
   t.same(groupNames('Develop and implement a specific education policy which would cover all children with special needs', ['Right to education']), ['persons with disabilities']);
+  t.same(fieldNames('Take measures to ensure the effective protection of the human rights of refugees', ['Asylum-seekers - refugees']), ['refugee protection']);
+  t.same(fieldNames('Continue the current policy vis-a-vis Somali refugees, based on solidarity and the protection of fundamental human rights', ['Asylum-seekers - refugees']), [
+    'refugee protection',
+  ]);
+  t.same(fieldNames('Adopt a national asylum law and procedures for refugees', ['Asylum-seekers - refugees']), [], 'asylum law is narrow (and a State act)');
+});
+
+t.test("the State's role abroad is a State act of its own", async (t) => {
+  // Real Bangladeshi (2009) and Kenyan (2010) texts.
+  t.equal(recommendationKind('Pursue its efforts within the Human Rights Council on the issue of climate change and human rights'), 'international');
+  t.equal(
+    recommendationKind('Share its experience and best practices in realization of the right to food and the fight against poverty, in particular in the area of micro-credit, with other developing countries'),
+    'international',
+  );
+  t.equal(
+    recommendationKind('Continue its implementation of the poverty alleviation policies, in particular through the Kazi Kwa Vijana programme, and share its experiences in this regard'),
+    'other',
+    'sharing as an afterthought: the ask is the domestic policy',
+  );
+  const act = (id: string, title: string): EngineActivity => ({ id, narratives: [{ kind: 'title', lang: 'en', text: title }], dacCodes: ['43072'], sdgTargets: [], sdgGoals: [] });
+  const rec: EngineRecommendation = {
+    id: 'r-share',
+    text: 'Share its experience and best practices in realization of the right to food and the fight against poverty with other developing countries',
+    themes: ['Right to food', 'Poverty'],
+    sdgTargets: [],
+    sdgGoals: [],
+  };
+  // Other activities of the country, so that the text method's document frequencies mean something.
+  const others = ['Rural roads maintenance', 'Judicial training for magistrates', 'Vaccination cold chain', 'Electoral commission support', 'Teacher training colleges'].map((t, i) =>
+    act(`a-other-${i}`, t),
+  );
+  const activities = [act('a-food', 'Household food security and nutrition in the northern districts'), act('a-ssc', 'South-South cooperation: sharing experience on the right to food and micro-credit with other developing countries'), ...others];
+  const domestic: EngineRecommendation = { ...rec, id: 'r-home', text: 'Strengthen the fight against poverty and the realization of the right to food' };
+  const got = (recs: EngineRecommendation[], floor?: number) =>
+    suggest(activities, recs, floor === undefined ? {} : { params: { floor } }).pairs.map((p) => `${p.activityId}|${p.recommendationId}`);
+  t.ok(got([domestic]).includes('a-food|r-home'), 'household food security supports the domestic ask (rule 4)');
+  t.notOk(got([rec]).includes('a-food|r-share'), 'it does not support sharing that experience abroad');
+  t.notOk(got([rec], 0.01).includes('a-food|r-share'), 'at any score: the activity does not name the act');
+  const abroad = suggest(activities, [rec], { params: { floor: 0.01 } }).pairs.find((p) => p.activityId === 'a-ssc');
+  t.ok(abroad, 'a South-South exchange on the right to food can be a candidate');
+  t.match(abroad?.evidence.note, /asks the State to act abroad/);
 });
 
 t.test("an activity's main purpose is its title and the first sentence of its descriptions", async (t) => {
