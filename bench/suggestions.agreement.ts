@@ -15,12 +15,12 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { loadCountry } from '../src/modules/suggestions/suggestions.queries.js';
 import { freshDatabase } from './lib.js';
-import { JUDGED_COUNTRIES, loadSample, readJudgements, rng, shuffle, type JudgedCountry, type Judgement } from './suggestions.lib.js';
+import { countryOf, JUDGED_SETS, loadSample, readJudgements, rng, setName, shuffle, type JudgedSet, type Judgement } from './suggestions.lib.js';
 
 const SEED = 20261201;
-const countries = Object.keys(JUDGED_COUNTRIES) as JudgedCountry[];
+const countries = Object.keys(JUDGED_SETS) as JudgedSet[];
 
-function sample(c: JudgedCountry): Judgement[] {
+function sample(c: JudgedSet): Judgement[] {
   const rand = rng(SEED);
   const J = readJudgements(c);
   const rel = shuffle(
@@ -37,15 +37,15 @@ function sample(c: JudgedCountry): Judgement[] {
 if (process.argv[2] === 'sheet') {
   const { database, drop } = await freshDatabase();
   try {
-    await loadSample(database, countries);
+    await loadSample(database, [...new Set(countries.map(countryOf))]);
     const lines: string[] = [];
     for (const c of countries) {
-      const { activities, recommendations } = await loadCountry(database.db, c);
+      const { activities, recommendations } = await loadCountry(database.db, countryOf(c));
       const actById = new Map(activities.map((a) => [a.id, a]));
       const recById = new Map(recommendations.map((r) => [r.id, r]));
       const byAct = new Map<string, string[]>();
       for (const j of sample(c)) byAct.set(j.activity, [...(byAct.get(j.activity) ?? []), j.recommendation]);
-      lines.push(`\n##### ${JUDGED_COUNTRIES[c]}`);
+      lines.push(`\n##### ${setName(c)}`);
       for (const [id, recIds] of byAct) {
         const a = actById.get(id)!;
         lines.push(`\n=== ${id} DAC ${a.dacCodes.join(' ')}`);
@@ -79,7 +79,7 @@ if (process.argv[2] === 'sheet') {
     const rel = pairs.filter((p) => p.a.relevant);
     const irr = pairs.filter((p) => !p.a.relevant);
     const hc = irr.filter((p) => p.a.confidence === 'high');
-    console.log(`| ${JUDGED_COUNTRIES[c]} | ${n} | ${agree.toFixed(2)} | ${kappa.toFixed(2)} | ${kept(rel, true)} | ${kept(irr, false)} | ${kept(hc, false)} |`);
+    console.log(`| ${setName(c)} | ${n} | ${agree.toFixed(2)} | ${kappa.toFixed(2)} | ${kept(rel, true)} | ${kept(irr, false)} | ${kept(hc, false)} |`);
   }
 } else {
   console.error('usage: suggestions.agreement.ts sheet | score <second-annotator.csv>');

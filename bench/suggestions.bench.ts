@@ -1,11 +1,11 @@
 /**
- * Suggestion benchmark: quality on the judged sets (Kenya and Nepal: tuned on; Uganda and Bangladesh: held out) and speed.
+ * Suggestion benchmark: quality on the judged sets (bench/suggestions.lib.ts: tuned on, or held out) and speed.
  *
  *   npm run bench:suggestions                      quality (the four judged sets) + their run times, on PGlite
  *   DATABASE_URL=postgres://… npm run bench:suggestions -- --scale
  *                                                  the same on PostgreSQL, plus a run over 3,000 recommendations
  *                                                  × 20,000 activities (SCALE_RECS / SCALE_ACTS to change)
- *   npm run bench:suggestions -- --country=KE      one judged country only (tuning runs see Kenya and Nepal only)
+ *   npm run bench:suggestions -- --country=UG      the judged sets of one country only (UG, UG2), or one set (UG2)
  */
 import { loadCountry, runSuggestions } from '../src/modules/suggestions/suggestions.queries.js';
 import { baselineTfidf } from '../src/suggest/baseline.js';
@@ -13,7 +13,7 @@ import { METHODS, suggest, type Method, type ScoredPair } from '../src/suggest/e
 import { generateSuggestScale } from './generate-suggest-scale.js';
 import { freshDatabase, peakRssMb } from './lib.js';
 import { evaluate, type Evaluation } from './suggestions.eval.js';
-import { JUDGED_COUNTRIES, loadSample, readJudgements, roleOf, type JudgedCountry, type Judgement } from './suggestions.lib.js';
+import { countryOf, JUDGED_SETS, loadSample, readJudgements, roleOf, setName, type JudgedSet, type Judgement } from './suggestions.lib.js';
 
 const scale = process.argv.includes('--scale');
 const only = process.argv.find((a) => a.startsWith('--country='))?.slice('--country='.length).toUpperCase();
@@ -32,8 +32,8 @@ function highConfidenceWrong(pairs: ScoredPair[], J: Judgement[]) {
 
 const { database, drop } = await freshDatabase();
 try {
-  const countries = (Object.keys(JUDGED_COUNTRIES) as JudgedCountry[]).filter((c) => !only || c === only);
-  await loadSample(database, countries);
+  const countries = (Object.keys(JUDGED_SETS) as JudgedSet[]).filter((c) => !only || c === only || countryOf(c) === only);
+  await loadSample(database, [...new Set(countries.map(countryOf))]);
 
   console.log(`\n### Quality (${new Date().toISOString().slice(0, 10)})\n`);
   console.log('| country | system | suggested | judged share | precision | recall | F1 | P@1 | silent when nothing | high-conf. irrelevant suggested | judged / relevant pairs |');
@@ -41,8 +41,8 @@ try {
   const f1s: Record<string, { combined: number; baseline: number }> = {};
   for (const c of countries) {
     const J = readJudgements(c);
-    const { activities, recommendations } = await loadCountry(database.db, c);
-    const label = `${JUDGED_COUNTRIES[c]} (${roleOf(c)})`;
+    const { activities, recommendations } = await loadCountry(database.db, countryOf(c));
+    const label = `${setName(c)} (${roleOf(c)})`;
     const rel = J.filter((j) => j.relevant).length;
     const systems: [string, ScoredPair[]][] = [
       ...METHODS.map((m) => [`${m} alone`, suggest(activities, recommendations, { methods: [m as Method] }).pairs] as [string, ScoredPair[]]),
@@ -59,7 +59,7 @@ try {
   console.log('');
   for (const c of countries) {
     const x = f1s[c]!;
-    console.log(`${JUDGED_COUNTRIES[c]}: combined F1 − baseline F1 = ${f2(x.combined - x.baseline)}`);
+    console.log(`${setName(c)}: combined F1 − baseline F1 = ${f2(x.combined - x.baseline)}`);
   }
 
   console.log(`\n### Speed (${engine})\n`);
@@ -72,10 +72,10 @@ try {
     );
     return r;
   };
-  for (const c of countries) {
+  for (const c of [...new Set(countries.map(countryOf))]) {
     const d = await loadCountry(database.db, c);
-    await speed(`${JUDGED_COUNTRIES[c]} (first run)`, c, d.recommendations.length, d.activities.length);
-    await speed(`${JUDGED_COUNTRIES[c]} (re-run, replaces open)`, c, d.recommendations.length, d.activities.length);
+    await speed(`${c} (first run)`, c, d.recommendations.length, d.activities.length);
+    await speed(`${c} (re-run, replaces open)`, c, d.recommendations.length, d.activities.length);
   }
   if (scale) {
     const recs = Number(process.env.SCALE_RECS ?? 3000);

@@ -1,11 +1,11 @@
 /**
- * Why the combined engine misses or makes a judged pair of a TUNING country (Kenya, Nepal): for every judged-relevant
+ * Why the combined engine misses or makes a judged pair of a TUNING set (Kenya, Nepal, Bangladesh, Colombia): for every judged-relevant
  * pair it does not suggest and every pair judged irrelevant with high confidence that it does suggest, the gate that
  * decides (no candidate, State act not named, too few specific shared terms, under the floor, the per-recommendation
- * cut, the per-activity cap) with the shared terms, the crosswalk rows and the scores. The held-out countries (Uganda,
- * Bangladesh) are never loaded (tuning aid, like bench/suggestions.tune.ts).
+ * cut, the per-activity cap) with the shared terms, the crosswalk rows and the scores. The held-out sets are never
+ * loaded (tuning aid, like bench/suggestions.tune.ts).
  *
- *   node --import tsx bench/suggestions.diagnose.ts [--countries=KE|NP] [params JSON]
+ *   node --import tsx bench/suggestions.diagnose.ts [--countries=KE|NP|BD|CO] [params JSON]
  */
 import { loadCountry } from '../src/modules/suggestions/suggestions.queries.js';
 import { Bm25Index } from '../src/suggest/bm25.js';
@@ -13,18 +13,19 @@ import { DEFAULT_PARAMS, KIND_CUES, METHODS, prepareActivities, prepareRecommend
 import { loadCrosswalk } from '../src/suggest/sector-theme.js';
 import { isBroad } from '../src/suggest/text.js';
 import { freshDatabase } from './lib.js';
-import { loadSample, readJudgements, tuningCountries } from './suggestions.lib.js';
+import { countryOf, loadSample, readJudgements, tuningSets } from './suggestions.lib.js';
 
 // One tuning country (Kenya unless --countries= names another).
-const [country] = tuningCountries(process.argv.some((a) => a.startsWith('--countries=')) ? process.argv : ['--countries=KE']);
+const [set] = tuningSets(process.argv.some((a) => a.startsWith('--countries=')) ? process.argv : ['--countries=KE']);
+const country = countryOf(set!);
 const json = process.argv.slice(2).find((a) => !a.startsWith('--'));
 const override = json ? (JSON.parse(json) as Partial<EngineParams>) : {};
 const params: EngineParams = { ...DEFAULT_PARAMS, ...override, weights: { ...DEFAULT_PARAMS.weights, ...override.weights } };
 const { database, drop } = await freshDatabase();
 try {
-  await loadSample(database, [country!]);
-  const { activities, recommendations } = await loadCountry(database.db, country!);
-  const J = readJudgements(country!);
+  await loadSample(database, [country]);
+  const { activities, recommendations } = await loadCountry(database.db, country);
+  const J = readJudgements(set!);
   const pairs = suggest(activities, recommendations, { params: override }).pairs;
   const got = new Map(pairs.map((p) => [`${p.activityId}|${p.recommendationId}`, p]));
   const loose = suggest(activities, recommendations, { params: { ...override, recRelative: 0, maxPerActivity: 1000 } }).pairs;

@@ -5,30 +5,49 @@ import { importFile } from '../src/importers/index.js';
 import { fromRoot } from '../src/lib/paths.js';
 import type { EngineActivity } from '../src/suggest/engine.js';
 
-/** Shared pieces of the suggestion benchmark and of the judged-set pool builder. */
-export const JUDGED_COUNTRIES = { KE: 'kenya', NP: 'nepal', BD: 'bangladesh', UG: 'uganda', CO: 'colombia' } as const;
-export type JudgedCountry = keyof typeof JUDGED_COUNTRIES;
+/**
+ * Shared pieces of the suggestion benchmark and of the judged-set pool builder.
+ *
+ * The judged sets (test/fixtures/judgements/README.md): one file each, of one country. A country's first set is named
+ * after it; a later draw of fresh activities of the same country is a set of its own (`uganda-2`), so that it can be
+ * held out while the first is tuned on, or the other way round.
+ */
+export const JUDGED_SETS = {
+  KE: { name: 'kenya', country: 'KE' },
+  NP: { name: 'nepal', country: 'NP' },
+  BD: { name: 'bangladesh', country: 'BD' },
+  CO: { name: 'colombia', country: 'CO' },
+  UG: { name: 'uganda', country: 'UG' },
+  UG2: { name: 'uganda-2', country: 'UG' },
+  CO2: { name: 'colombia-2', country: 'CO' },
+} as const;
+export type JudgedSet = keyof typeof JUDGED_SETS;
+export const setName = (s: JudgedSet) => JUDGED_SETS[s].name;
+export const countryOf = (s: JudgedSet): string => JUDGED_SETS[s].country;
+export const isJudgedSet = (s: string): s is JudgedSet => s in JUDGED_SETS;
 
 /**
- * What each judged set is for (test/fixtures/judgements/README.md): the engine is tuned on Kenya (since the first
- * round), Nepal (since the fifth) and Bangladesh (since the sixth, after it was held out and evaluated in the fifth);
- * Uganda and Colombia are held out — the tuning aids (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load
- * them. Each round that tunes on a held-out set pools a fresh one before any change.
+ * What each judged set is for: the engine is tuned on Kenya (since the first round), Nepal (since the fifth),
+ * Bangladesh (since the sixth, after it was held out and evaluated in the fifth) and Colombia (since the seventh,
+ * after it was held out and evaluated in the sixth). Uganda (every round) and the fresh draws of Ugandan and Colombian
+ * activities pooled before the seventh round's changes are held out: the tuning aids (suggestions.tune.ts,
+ * suggestions.diagnose.ts) refuse to load them. Each round that starts tuning on a held-out set pools a fresh one
+ * before any change.
  */
-export const TUNING_COUNTRIES: readonly JudgedCountry[] = ['KE', 'NP', 'BD'];
-export const HELD_OUT_COUNTRIES: readonly JudgedCountry[] = ['UG', 'CO'];
-export const roleOf = (c: JudgedCountry) => (TUNING_COUNTRIES.includes(c) ? 'tuned' : 'held out');
+export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO'];
+export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'UG2', 'CO2'];
+export const roleOf = (s: JudgedSet) => (TUNING_SETS.includes(s) ? 'tuned' : 'held out');
 
-/** The tuning countries named by `--countries=KE,NP` (default: all of them); a held-out country is an error. */
-export function tuningCountries(argv: string[]): JudgedCountry[] {
+/** The tuning sets named by `--countries=KE,NP` (default: all of them); a held-out set is an error. */
+export function tuningSets(argv: string[]): JudgedSet[] {
   const arg = argv.find((a) => a.startsWith('--countries='))?.slice('--countries='.length);
-  const list = (arg ? arg.split(',').map((c) => c.trim().toUpperCase()) : [...TUNING_COUNTRIES]) as JudgedCountry[];
+  const list = (arg ? arg.split(',').map((c) => c.trim().toUpperCase()) : [...TUNING_SETS]) as JudgedSet[];
   for (const c of list) {
-    if (!TUNING_COUNTRIES.includes(c)) throw new Error(`${c} is not a tuning country (${TUNING_COUNTRIES.join(', ')}); held out: ${HELD_OUT_COUNTRIES.join(', ')}`);
+    if (!TUNING_SETS.includes(c)) throw new Error(`${c} is not a tuning set (${TUNING_SETS.join(', ')}); held out: ${HELD_OUT_SETS.join(', ')}`);
   }
   return list;
 }
-export const judgementsPath = (c: JudgedCountry) => fromRoot(`test/fixtures/judgements/${JUDGED_COUNTRIES[c]}.csv`);
+export const judgementsPath = (s: JudgedSet) => fromRoot(`test/fixtures/judgements/${setName(s)}.csv`);
 
 /** The bundled UPR Info sample and the IATI files of the given countries. */
 export async function loadSample(database: Database, countries: string[]) {
@@ -47,7 +66,7 @@ export interface Judgement {
   reason: string;
 }
 
-export function readJudgements(c: JudgedCountry): Judgement[] {
+export function readJudgements(c: JudgedSet): Judgement[] {
   const rows = parse(readFileSync(judgementsPath(c), 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
   return rows.map((r) => ({
     activity: r.activity!,

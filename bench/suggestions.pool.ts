@@ -10,7 +10,8 @@
  *
  * Seeds used so far: KE 20261127 (7 per kind) and UG 20261128 (5 per kind), the first pools; KE 20261129 (6 per
  * kind, judged activities excluded), the second Kenyan pool; NP 20261130 and BD 20261131 (6 per kind), the fifth
- * round's pools, judged blind (test/fixtures/judgements/README.md).
+ * round's pools; CO 20261132 (6 per kind), the sixth's; UG 20261133 and CO 20261134 (5 per kind, judged activities
+ * excluded), the seventh's held-out sets uganda-2 and colombia-2 — all judged blind (test/fixtures/judgements/README.md).
  */
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
@@ -18,7 +19,7 @@ import { loadCountry } from '../src/modules/suggestions/suggestions.queries.js';
 import { baselineTfidf } from '../src/suggest/baseline.js';
 import { suggest, type Method, type ScoredPair } from '../src/suggest/engine.js';
 import { freshDatabase } from './lib.js';
-import { activityKind, JUDGED_COUNTRIES, loadSample, readJudgements, rng, shuffle, type ActivityKind, type JudgedCountry } from './suggestions.lib.js';
+import { activityKind, countryOf, JUDGED_SETS, loadSample, readJudgements, rng, shuffle, type ActivityKind, type JudgedSet } from './suggestions.lib.js';
 
 const country = (process.argv[2] ?? 'KE').toUpperCase();
 const perKind = Number(process.argv[3] ?? 7);
@@ -31,8 +32,11 @@ try {
   const { activities, recommendations } = await loadCountry(database.db, country);
   const rand = rng(seed);
 
-  // A further draw (another seed) leaves out the activities judged already.
-  const judged = seed !== defaultSeed && country in JUDGED_COUNTRIES ? new Set(readJudgements(country as JudgedCountry).map((j) => j.activity)) : new Set<string>();
+  // A further draw (another seed) leaves out the activities judged already, in any set of the country.
+  const judged = new Set<string>();
+  if (seed !== defaultSeed) {
+    for (const s of Object.keys(JUDGED_SETS) as JudgedSet[]) if (countryOf(s) === country) for (const j of readJudgements(s)) judged.add(j.activity);
+  }
   const byKind = new Map<ActivityKind, string[]>();
   for (const a of activities) {
     if (judged.has(a.id)) continue;

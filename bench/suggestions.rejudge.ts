@@ -9,17 +9,18 @@
 import { loadCountry } from '../src/modules/suggestions/suggestions.queries.js';
 import { METHODS, suggest, type Method } from '../src/suggest/engine.js';
 import { freshDatabase } from './lib.js';
-import { JUDGED_COUNTRIES, loadSample, readJudgements, type JudgedCountry } from './suggestions.lib.js';
+import { countryOf, isJudgedSet, JUDGED_SETS, loadSample, readJudgements } from './suggestions.lib.js';
 
-const country = (process.argv[2] ?? 'KE').toUpperCase() as JudgedCountry;
-if (!(country in JUDGED_COUNTRIES)) throw new Error(`country must be one of ${Object.keys(JUDGED_COUNTRIES).join(', ')}`);
+const set = (process.argv[2] ?? 'KE').toUpperCase();
+if (!isJudgedSet(set)) throw new Error(`the judged set must be one of ${Object.keys(JUDGED_SETS).join(', ')}`);
+const country = countryOf(set);
 const methods = (process.env.METHODS?.split(',').filter(Boolean) ?? [...METHODS]) as Method[];
 
 const { database, drop } = await freshDatabase();
 try {
   await loadSample(database, [country]);
   const { activities, recommendations } = await loadCountry(database.db, country);
-  const J = readJudgements(country);
+  const J = readJudgements(set);
   const judged = new Set(J.map((j) => `${j.activity}|${j.recommendation}`));
   const acts = new Set(J.map((j) => j.activity));
   const pairs = suggest(activities, recommendations, { methods }).pairs.filter(

@@ -1,7 +1,7 @@
 /**
- * Tuning aid: the combined engine's quality on the TUNING judged sets only (Kenya and Nepal; bench/suggestions.lib.ts),
+ * Tuning aid: the combined engine's quality on the TUNING judged sets only (bench/suggestions.lib.ts, TUNING_SETS),
  * for the default parameters and for variants given as JSON objects (partial EngineParams), per country and pooled
- * (the pairs of both counted together). The held-out sets (Uganda, Bangladesh) are never loaded here.
+ * (the pairs of all counted together). The held-out sets are never loaded here.
  *
  *   node --import tsx bench/suggestions.tune.ts '{"recRelative":0.6}' '{"floor":0.5}'
  *   node --import tsx bench/suggestions.tune.ts --countries=KE '{"floor":0.5}'
@@ -10,9 +10,9 @@ import { loadCountry } from '../src/modules/suggestions/suggestions.queries.js';
 import { suggest, type EngineParams, type ScoredPair } from '../src/suggest/engine.js';
 import { freshDatabase } from './lib.js';
 import { evaluate } from './suggestions.eval.js';
-import { JUDGED_COUNTRIES, loadSample, readJudgements, tuningCountries, type Judgement } from './suggestions.lib.js';
+import { countryOf, loadSample, readJudgements, setName, tuningSets, type Judgement } from './suggestions.lib.js';
 
-const countries = tuningCountries(process.argv.slice(2));
+const sets = tuningSets(process.argv.slice(2));
 const variants: [string, Partial<EngineParams>][] = [
   ['default', {}],
   ...process.argv
@@ -22,9 +22,9 @@ const variants: [string, Partial<EngineParams>][] = [
 ];
 const { database, drop } = await freshDatabase();
 try {
-  await loadSample(database, countries);
+  await loadSample(database, [...new Set(sets.map(countryOf))]);
   const data = [];
-  for (const c of countries) data.push({ c, ...(await loadCountry(database.db, c)), J: readJudgements(c) });
+  for (const c of sets) data.push({ c, ...(await loadCountry(database.db, countryOf(c))), J: readJudgements(c) });
   const f2 = (x: number) => x.toFixed(3);
   console.log('| variant | country | suggested | judged share | precision | recall | F1 | P@1 | silent | hc wrong |');
   console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -38,7 +38,7 @@ try {
     };
     for (const d of data) {
       const pairs = suggest(d.activities, d.recommendations, { params }).pairs;
-      line(JUDGED_COUNTRIES[d.c], pairs, d.J);
+      line(setName(d.c), pairs, d.J);
       // Pooled per country: a multi-country activity judged in one set says nothing of its pairs in another.
       all.pairs.push(...pairs.map((p) => ({ ...p, activityId: `${d.c}:${p.activityId}` })));
       all.J.push(...d.J.map((j) => ({ ...j, activity: `${d.c}:${j.activity}` })));

@@ -195,6 +195,13 @@ export const SPECIFIC_ISSUES: { issue: string; recommendation: RegExp; activity:
     activity: /\b(internally displaced|internal displacement|IDPs?|displaced (persons|people|populations|households|families))\b/i,
   },
   { issue: 'death penalty', recommendation: /\b(death penalty|capital punishment)\b/i, activity: /\b(death penalty|capital punishment|death row)\b/i },
+  // Beyond the guideline's examples, the same rule: the recruitment of children by armed groups and the
+  // demobilisation of combatants (Colombia) are issues an education or child-protection programme must name.
+  {
+    issue: 'recruitment of children and demobilisation',
+    recommendation: /\b(forced recruitment|recruitment of (children|minors)|child soldiers|demobili[sz]\w*)\b/i,
+    activity: /\b(recruitment|child soldiers|demobili[sz]\w*|reincorporation|reintegration of (children|ex-combatants|former combatants)|reclutamiento|desmovilizaci[óo]n|reincorporaci[óo]n)/i,
+  },
 ];
 
 /** The specific issues (rule 6) a recommendation names: indexes into SPECIFIC_ISSUES. */
@@ -238,7 +245,7 @@ export function recommendationKind(text: string): RecommendationKind {
  * precision; it is not applied.)
  */
 const RESEARCH =
-  /(?<![\p{L}])(research\w*|stud(y|ies)|survey\w*|seroprevalence|surveillance|cohort|epidemiolog\w*|documenting|assessing|assessments?|analy[sz]\w*|recherche\w*|[ée]tudes?|enqu[êe]tes?|investigaci[óo]n\w*|estudios?|encuestas?)(?![\p{L}])/iu;
+  /(?<![\p{L}])(research\w*|stud(y|ies)|survey\w*|seroprevalence|surveillance|cohort|epidemiolog\w*|documenting|assessing|(impact|socio-?economic) assessments?|(seeks?|aims?) to understand|understanding how|analy[sz]\w*|recherche\w*|[ée]tudes?|enqu[êe]tes?|investigaci[óo]n\w*|estudios?|encuestas?)(?![\p{L}])/iu;
 
 /**
  * Frame grants and budget support: one text for a whole portfolio (Sida publishes a CSO's frame grant once per DAC
@@ -254,8 +261,16 @@ const FRAME = /\b(frame(work)?( (support|grant|agreement))? \d{4}|frame(work)? (
  */
 const BUDGET_SUPPORT = /(?<![\p{L}])(budget(ary)? support|appui budg[ée]taire|apoyo presupuestario|budgetst[öo]d)(?![\p{L}])/iu;
 
+/**
+ * The project says anywhere in its text that what it does is research: "This project will study the linkages…",
+ * "Ce projet explorera…", "Este proyecto investigará…" (a research funder's grants open on the problem, not on the
+ * method; the sentence that says what the project does comes later).
+ */
+const PROJECT_RESEARCH =
+  /\b(this|the) (project|research|study|initiative|grant) (will|seeks to|aims to|is designed to) (study|examine|explore|investigate|analy[sz]e|document|assess|map|understand|generate (evidence|knowledge)|produce (evidence|knowledge)|research)\b|\b(ce|le) (projet|programme) (va )?(étudiera|examinera|explorera|analysera|étudier|examiner|explorer|analyser)\b|\b(este|el) proyecto (va a )?(estudiará|investigará|analizará|examinará|explorará|estudiar|investigar|analizar)/iu;
+
 export function activityScope(text: string, title = text, all = ''): { research: boolean; frame: boolean } {
-  return { research: RESEARCH.test(text), frame: FRAME.test(title) || BUDGET_SUPPORT.test(all) };
+  return { research: RESEARCH.test(text) || PROJECT_RESEARCH.test(all), frame: FRAME.test(title) || BUDGET_SUPPORT.test(all) };
 }
 
 // ------------------------------------------------------------------ preparation
@@ -594,7 +609,7 @@ export function suggest(
       // Rule 4: the recommendation asks broadly for a field this activity's main purpose delivers (to its groups).
       let field = fieldOn ? fieldMatch(r, acts[i]!) : -1;
       // …and it counts for the method that carries it: sector-theme when a direct crosswalk row backs it, else text.
-      const fieldBySector = field >= 0 && acts[i]!.directThemes.has(FIELDS[field]!.theme);
+      const fieldBySector = field >= 0 && FIELDS[field]!.themes.some((th) => acts[i]!.directThemes.has(th));
       if (field >= 0 && !(fieldBySector ? useSector : methods.has('text'))) field = -1;
       // Cheap exits first: most candidates share a word or two and nothing else.
       if (text === 0 && sdg === 0 && field < 0 && !sectorAloneCanPass) continue;
@@ -642,7 +657,7 @@ export function suggest(
       const evidence: ScoredPair['evidence'] = {};
       const used: Method[] = [];
       const field = k.field >= 0 ? fieldEvidence(r, a, k.field) : undefined;
-      const fieldIn = k.field >= 0 ? (a.directThemes.has(FIELDS[k.field]!.theme) ? 'sector-theme' : 'text') : undefined;
+      const fieldIn = k.field >= 0 ? (FIELDS[k.field]!.themes.some((th) => a.directThemes.has(th)) ? 'sector-theme' : 'text') : undefined;
       if (k.sdg) {
         const m = matchSdg(a.sdg, r.sdg);
         evidence['sdg-match'] = { score: k.sdg, summary: sdgEvidence(m), detail: m };

@@ -7,8 +7,8 @@
  * field's name, which the text method alone (two specific shared terms) turns away.
  *
  * Each field says:
- * - `theme`: the UPR theme it belongs to (a recommendation must carry it; a direct crosswalk row of the activity to it
- *   makes the match sector-theme evidence, else it is text evidence);
+ * - `themes`: the UPR themes it belongs to (a recommendation must carry one; a direct crosswalk row of the activity to
+ *   one makes the match sector-theme evidence, else it is text evidence);
  * - `recommendation`: the broad ask, in the recommendation's text;
  * - `narrow`: what makes a recommendation of that field specific instead (human rights education, reproductive or
  *   mental health, school meals…): then the ordinary methods decide;
@@ -22,7 +22,8 @@
  */
 export interface Field {
   name: string;
-  theme: string;
+  /** The UPR themes of the field: a recommendation must carry one of them. */
+  themes: string[];
   recommendation: RegExp;
   narrow?: RegExp;
   activity: RegExp;
@@ -41,7 +42,7 @@ function words(english: string, frenchSpanish: string): RegExp {
 export const FIELDS: Field[] = [
   {
     name: 'education',
-    theme: 'Right to education',
+    themes: ['Right to education'],
     recommendation:
       /\b((quality|free|compulsory|universal|inclusive|basic|primary|secondary) (and (free|quality|compulsory) )?(education|schooling)|(access|right) to ([\w,]+ ){0,4}education|education(al)? (services|polic(y|ies)|system|for all)|(enrol(l)?ment|schooling) of)\b/i,
     narrow: /\b(human rights (education|training)|education (on|in) human rights|sex(ual)? education|school (meals|feeding)|curricul\w*)\b/i,
@@ -52,7 +53,7 @@ export const FIELDS: Field[] = [
   },
   {
     name: 'health services',
-    theme: 'Right to health',
+    themes: ['Right to health'],
     recommendation:
       /\b(health(care| care| services?| systems?| facilities| coverage| sector)|(access|right) to ([\w,]+ ){0,4}health|(free|quality|basic|primary) (\w+ ){0,2}health)\b/i,
     narrow: /\b(reproductive|maternal|mental|sexual|HIV|AIDS|malaria|tuberculosis|abortion|obstetric|fistula)\b/i,
@@ -63,7 +64,7 @@ export const FIELDS: Field[] = [
   },
   {
     name: 'food',
-    theme: 'Right to food',
+    themes: ['Right to food'],
     recommendation:
       /\b((access|right) to ([\w,]+ ){0,4}food|(distribution|provision|supply) of (\w+ ){0,3}food|food (security|safety|distribution|supply|insecurity)|hunger|malnutrition|nutrition)\b/i,
     activity: words(
@@ -73,7 +74,7 @@ export const FIELDS: Field[] = [
   },
   {
     name: 'poverty',
-    theme: 'Poverty',
+    themes: ['Poverty'],
     recommendation: /\b(poverty|the poor(est)?|social protection|social security|safety nets?)\b/i,
     activity: words(
       'cash transfers?|cash[- ]based|cash assistance|cash grants?|multi[- ]purpose cash|cash for work|social protection|social assistance|safety nets?|livelihoods?|poverty|income[- ]generat\\w*',
@@ -82,7 +83,7 @@ export const FIELDS: Field[] = [
   },
   {
     name: 'water and sanitation',
-    theme: 'Right to water',
+    themes: ['Right to water'],
     recommendation: /\b((access|right) to (\w+ ){0,3}(drinking |safe |clean )?water|water (and|supply)|sanitation)\b/i,
     activity: words(
       'water supply|drinking water|safe water|clean water|sanitation|boreholes?|latrines?',
@@ -94,10 +95,37 @@ export const FIELDS: Field[] = [
     // Rule 7: a recommendation on the protection and conditions of refugees is supported by work that serves and
     // protects refugees (Kenya's Somali refugees in Dadaab and Kakuma, Bangladesh's Rohingya in Cox's Bazar).
     name: 'refugee protection',
-    theme: 'Asylum-seekers - refugees',
+    themes: ['Asylum-seekers - refugees'],
     recommendation: /\b(protection|rights|conditions|situation|needs|assistance|policy)\b[^.;]*\brefugees?\b|\brefugees?'? (rights|protection|conditions)\b/i,
     narrow: /\b(asylum (law|procedures?|system)|refoulement|stateless\w*|resettle\w*|naturali[sz]\w*|registration)\b/i,
     activity: words('refugees?|rohingyas?|asylum[- ]seekers?', 'r[ée]fugi[ée]s?|refugiad[oa]s?|solicitantes de asilo'),
+  },
+  {
+    // Rule 7: "promote the rights of persons with disabilities and ensure their integration" is supported by work
+    // whose main purpose serves persons with disabilities (with their organisations, inclusive services).
+    name: 'persons with disabilities',
+    themes: ['Disabilities'],
+    recommendation: /\b(rights|integration|inclusion|situation|needs|protection|conditions|participation)\b[^.;]*\b(persons|people|children) with disabilit(y|ies)\b|\bdisabled (persons|people)\b/i,
+    activity: words(
+      '(persons|people|children|youth|women|men) with disabilit(y|ies)|disabled|disability[- ]inclusive|disability|DPOs?',
+      'personas con discapacidad|discapacidad|personnes (handicap[ée]es|en situation de handicap)|handicap',
+    ),
+  },
+  {
+    // A peace process (Colombia's with the FARC, Nepal's Comprehensive Peace Agreement, the Chittagong Hill Tracts
+    // accord, Kenya's national reconciliation) is supported by peacebuilding and reconciliation work in the country;
+    // the commissions and laws of transitional justice are specific asks, for the ordinary methods.
+    name: 'peace and reconciliation',
+    themes: ['International humanitarian law', 'Justice', 'General', 'Other', 'Development'],
+    recommendation:
+      /\b((achiev|build|consolidat|work)\w* (towards |to )?(a )?(stable and lasting |lasting |social )?peace|peace (process|accords?|agreements?|building)|peacebuilding|national reconciliation( efforts)?)\b/i,
+    narrow: /\b(commissions?|Justice and Peace Law|legislation|law|military jurisdiction|peace missions|mechanisms?|inquir\w*|transitional justice)\b/i,
+    // Peacebuilding named as such: not "peace" alone, which also names bodies ("the National Justice and Peace
+    // Commission") and frames ("peace and security").
+    activity: words(
+      'peace[- ]?building|peace (process|agreements?|accords?|consolidation)|consolidating peace|reconciliation',
+      'construcci[óo]n de (la )?paz|paz territorial|(acuerdo|proceso) de paz|reconciliaci[óo]n|reincorporaci[óo]n|consolidation de la paix',
+    ),
   },
 ];
 
@@ -144,7 +172,7 @@ export interface BroadAsk {
 /** The fields a recommendation asks for broadly (none when it is a State act, a specific issue or a rule-5 ask). */
 export function broadAsk(text: string, themes: readonly string[], opts: { stateAct: boolean; specificIssue: boolean }): BroadAsk {
   if (opts.stateAct || opts.specificIssue || SEEK_ASSISTANCE.test(text) || OUTREACH.test(text.trim())) return { fields: [], groups: [] };
-  const fields = FIELDS.flatMap((f, k) => (themes.includes(f.theme) && f.recommendation.test(text) && !f.narrow?.test(text) ? [k] : []));
+  const fields = FIELDS.flatMap((f, k) => (f.themes.some((th) => themes.includes(th)) && f.recommendation.test(text) && !f.narrow?.test(text) ? [k] : []));
   if (!fields.length) return { fields, groups: [] };
   return { fields, groups: GROUPS.flatMap((g, k) => (g.recommendation.test(text) ? [k] : [])) };
 }

@@ -2,7 +2,7 @@ import t from 'tap';
 import { readJudgements } from '../../bench/suggestions.lib.js';
 import { importFile } from '../../src/importers/index.js';
 import { activityFields, broadAsk, FIELDS, GROUPS, mainPurposeText } from '../../src/suggest/fields.js';
-import { recommendationKind, suggest, type EngineActivity, type EngineRecommendation } from '../../src/suggest/engine.js';
+import { activityScope, recommendationIssues, recommendationKind, SPECIFIC_ISSUES, suggest, type EngineActivity, type EngineRecommendation } from '../../src/suggest/engine.js';
 import { buildTestApp } from '../helpers/build-test-app.js';
 import { SAMPLE_UPR, sampleIati } from '../helpers/seed.js';
 
@@ -47,6 +47,34 @@ t.test('which recommendations ask broadly for a field', async (t) => {
     'refugee protection',
   ]);
   t.same(fieldNames('Adopt a national asylum law and procedures for refugees', ['Asylum-seekers - refugees']), [], 'asylum law is narrow (and a State act)');
+  t.same(fieldNames('Further strengthen its efforts in promoting the rights of persons with disabilities and to ensure their integration in the society', ['Disabilities']), [
+    'persons with disabilities',
+  ]);
+  t.same(fieldNames('Continue working towards peace through dialogue', ['International humanitarian law']), ['peace and reconciliation']);
+  t.same(fieldNames('Fully implement the Chittagong Hill Tracts Peace Accord', ['International humanitarian law']), ['peace and reconciliation']);
+  t.same(
+    fieldNames('Establish without further delay the Truth and Reconciliation Commission and Disappearances Commission', ['Justice']),
+    [],
+    'a transitional-justice commission is a specific ask',
+  );
+  const peaceCue = (title: string) => activityFields(title, title).fields.map((k) => FIELDS[k]!.name);
+  t.same(peaceCue('Reconciliación e implementación de paz territorial en Cauca'), ['peace and reconciliation'], 'Spanish');
+  t.same(peaceCue('Enable the Catholic Bishops through the National Justice and Peace Commission to prevent COVID-19'), [], "a body's name is not peacebuilding");
+});
+
+t.test('research said anywhere, and the recruitment of children as a specific issue', async (t) => {
+  // IDRC's grant opens on the problem; the sentence that says what the project does comes later (real text, cut).
+  const idrc =
+    'For many people around the world, digital technologies have enabled the continuation of work, education, and communication during the COVID-19 pandemic. This project will study the linkages between the informal economy and the digital transformation of governance.';
+  t.ok(activityScope(idrc.slice(0, 200), 'A new digital deal', idrc).research, '"This project will study" marks research');
+  t.ok(activityScope('', '', 'Ce projet explorera des stratégies innovantes').research, 'French');
+  t.notOk(activityScope('', '', 'The project will deliver cash transfers to 5,000 households').research);
+  t.notOk(activityScope('Based on a rapid needs assessment, the project supports persons with disabilities').research, 'a needs assessment is not research');
+  t.ok(activityScope('Socio-economic impact assessment of COVID-19 in Nepal').research);
+  const issues = recommendationIssues(
+    'Address the issue of unaccounted for children not handed over after the demobilization process of the paramilitaries and guarantee free primary education as a preventive measure against forced recruitments.',
+  ).map((k) => SPECIFIC_ISSUES[k]!.issue);
+  t.same(issues, ['recruitment of children and demobilisation']);
 });
 
 t.test("the State's role abroad is a State act of its own", async (t) => {
