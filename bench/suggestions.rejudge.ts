@@ -30,7 +30,7 @@ try {
   const recById = new Map(recommendations.map((r) => [r.id, r]));
   const byAct = new Map<string, string[]>();
   for (const p of pairs) byAct.set(p.activityId, [...(byAct.get(p.activityId) ?? []), p.recommendationId]);
-  const lines: string[] = [`${pairs.length} unjudged pairs (${methods.join('+')}) over ${byAct.size} judged activities of ${country}`];
+  const lines: string[] = [`${pairs.length} unjudged pairs (${methods.join('+')}) over ${byAct.size} judged activities of ${set} (${country})`];
   for (const [id, recIds] of [...byAct].sort()) {
     const a = actById.get(id)!;
     lines.push(`\n=== ${id} DAC ${a.dacCodes.join(' ')}`);
