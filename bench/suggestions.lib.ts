@@ -20,6 +20,9 @@ export const JUDGED_SETS = {
   UG: { name: 'uganda', country: 'UG' },
   UG2: { name: 'uganda-2', country: 'UG' },
   CO2: { name: 'colombia-2', country: 'CO' },
+  KE2: { name: 'kenya-2', country: 'KE' },
+  NP2: { name: 'nepal-2', country: 'NP' },
+  BD2: { name: 'bangladesh-2', country: 'BD' },
 } as const;
 export type JudgedSet = keyof typeof JUDGED_SETS;
 export const setName = (s: JudgedSet) => JUDGED_SETS[s].name;
@@ -29,13 +32,14 @@ export const isJudgedSet = (s: string): s is JudgedSet => s in JUDGED_SETS;
 /**
  * What each judged set is for: the engine is tuned on Kenya (since the first round), Nepal (since the fifth),
  * Bangladesh (since the sixth, after it was held out and evaluated in the fifth) and Colombia (since the seventh,
- * after it was held out and evaluated in the sixth). Uganda (every round) and the fresh draws of Ugandan and Colombian
- * activities pooled before the seventh round's changes are held out: the tuning aids (suggestions.tune.ts,
- * suggestions.diagnose.ts) refuse to load them. Each round that starts tuning on a held-out set pools a fresh one
- * before any change.
+ * after it was held out and evaluated in the sixth). Held out: Uganda (every round), the fresh draws of Ugandan and
+ * Colombian activities pooled before the seventh round's changes (uganda-2, colombia-2), and those of Kenyan, Nepali and
+ * Bangladeshi activities pooled before the eighth's (kenya-2, nepal-2, bangladesh-2). The tuning aids
+ * (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load them. A round that changes the engine after a held-out
+ * evaluation pools fresh sets before the change.
  */
 export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO'];
-export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'UG2', 'CO2'];
+export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'UG2', 'CO2', 'KE2', 'NP2', 'BD2'];
 export const roleOf = (s: JudgedSet) => (TUNING_SETS.includes(s) ? 'tuned' : 'held out');
 
 /** The tuning sets named by `--countries=KE,NP` (default: all of them); a held-out set is an error. */

@@ -11,7 +11,9 @@
  * Seeds used so far: KE 20261127 (7 per kind) and UG 20261128 (5 per kind), the first pools; KE 20261129 (6 per
  * kind, judged activities excluded), the second Kenyan pool; NP 20261130 and BD 20261131 (6 per kind), the fifth
  * round's pools; CO 20261132 (6 per kind), the sixth's; UG 20261133 and CO 20261134 (5 per kind, judged activities
- * excluded), the seventh's held-out sets uganda-2 and colombia-2 — all judged blind (test/fixtures/judgements/README.md).
+ * excluded), the seventh's held-out sets uganda-2 and colombia-2; KE 20261135, NP 20261136 and BD 20261137 (4 per kind,
+ * judged activities excluded), the eighth's kenya-2, nepal-2 and bangladesh-2 — all judged blind
+ * (test/fixtures/judgements/README.md).
  */
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';

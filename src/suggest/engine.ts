@@ -73,6 +73,11 @@ export interface EngineParams {
    * not cut by `recRelative` (every activity delivering the field supports the broad ask alike). 0 turns it off.
    */
   fieldScore: number;
+  /**
+   * A pair that only the text method finds (no crosswalk row, no SDG target, no rule-4 field: one method, uncorroborated)
+   * is kept only at this score or above. 0 leaves it to the floor.
+   */
+  textAloneFloor: number;
   /** How much a method's score counts in the combination (noisy-or of weighted scores). */
   weights: Record<Method, number>;
 }
@@ -93,6 +98,7 @@ export const DEFAULT_PARAMS: EngineParams = {
   sectorPartial: 0.15,
   recThemeBreadth: 0.1,
   fieldScore: 0.5,
+  textAloneFloor: 0.6,
   weights: { 'sdg-match': 1, 'sector-theme': 1, text: 1 },
 };
 
@@ -629,6 +635,8 @@ export function suggest(
       if (issueCue.length && !issueCue.some((c) => c[i])) continue;
       const score = reach(sdg, sector, text) * factor;
       if (score < floor) continue;
+      // Text alone, uncorroborated, needs more (only when the run has another method that could corroborate it).
+      if (sdg === 0 && sector === 0 && field < 0 && (useSector || useSdg) && score < params.textAloneFloor) continue;
       recPairs.push(i, score, sdg, sector, text, bm25, field);
       if (score > recBest) recBest = score;
     }

@@ -104,11 +104,11 @@ t.test("the State's role abroad is a State act of its own", async (t) => {
   const activities = [act('a-food', 'Household food security and nutrition in the northern districts'), act('a-ssc', 'South-South cooperation: sharing experience on the right to food and micro-credit with other developing countries'), ...others];
   const domestic: EngineRecommendation = { ...rec, id: 'r-home', text: 'Strengthen the fight against poverty and the realization of the right to food' };
   const got = (recs: EngineRecommendation[], floor?: number) =>
-    suggest(activities, recs, floor === undefined ? {} : { params: { floor } }).pairs.map((p) => `${p.activityId}|${p.recommendationId}`);
+    suggest(activities, recs, floor === undefined ? {} : { params: { floor, textAloneFloor: 0 } }).pairs.map((p) => `${p.activityId}|${p.recommendationId}`);
   t.ok(got([domestic]).includes('a-food|r-home'), 'household food security supports the domestic ask (rule 4)');
   t.notOk(got([rec]).includes('a-food|r-share'), 'it does not support sharing that experience abroad');
   t.notOk(got([rec], 0.01).includes('a-food|r-share'), 'at any score: the activity does not name the act');
-  const abroad = suggest(activities, [rec], { params: { floor: 0.01 } }).pairs.find((p) => p.activityId === 'a-ssc');
+  const abroad = suggest(activities, [rec], { params: { floor: 0.01, textAloneFloor: 0 } }).pairs.find((p) => p.activityId === 'a-ssc');
   t.ok(abroad, 'a South-South exchange on the right to food can be a candidate');
   t.match(abroad?.evidence.note, /asks the State to act abroad/);
 });
@@ -209,6 +209,10 @@ t.test('a run over the real Nepal sample through the API', async (t) => {
     t.ok(s, `suggested: ${what}`);
     t.match(JSON.stringify(s?.evidence), /broad ask for/, 'the evidence names the broad ask');
   }
+  // Text alone, uncorroborated by a crosswalk row, an SDG target or a broad field, needs a score of 0.6.
+  type Scored = Item & { score: number; methods: string[] };
+  const textOnly = (items as Scored[]).filter((x) => x.methods.length === 1 && x.methods[0] === 'text' && !/broad ask/.test(JSON.stringify(x.evidence)));
+  t.ok(textOnly.every((x) => x.score >= 0.6), `text-only suggestions score at least 0.6 (${textOnly.length})`);
   // The general school-sector plan names no girls, Dalits or minorities (rule 7; judged 0 in nepal.csv).
   const groupRec = nepal.find((x) => x.activity === 'XI-IATI-EC_INTPA-2016/38030/0' && x.recommendation === 'upr-np-s10-17a4afe153df');
   t.equal(groupRec?.relevant, false);

@@ -99,8 +99,8 @@ t.test('text evidence needs the specific object of the recommendation, not its b
     recs,
     // The floor and the theme calibration are set on the real Kenyan corpus; in this seven-document one scores run
     // lower and each theme is half the recommendations, so the test sets its own (just above a direct crosswalk
-    // row's 0.4, so a code alone never passes) to isolate the rule.
-    { params: { floor: 0.41, recThemeBreadth: 0 } },
+    // row's 0.4, so a code alone never passes) to isolate the rule; text alone needs no more than the floor here.
+    { params: { floor: 0.41, recThemeBreadth: 0, textAloneFloor: 0 } },
   ).pairs;
   const got = pairs.map((p) => `${p.activityId}|${p.recommendationId}`);
   t.notOk(got.includes('broad|witness'), 'broad words and a justice sector code do not make "protection for witnesses"');
