@@ -36,9 +36,11 @@ try {
   await loadSample(database, [...new Set(countries.map(countryOf))]);
 
   console.log(`\n### Quality (${new Date().toISOString().slice(0, 10)})\n`);
-  console.log('| country | system | suggested | judged share | precision | recall | F1 | P@1 | silent when nothing | high-conf. irrelevant suggested | judged / relevant pairs |');
+  console.log('| set | system | suggested | judged share | precision | recall | F1 | P@1 | silent when nothing | high-conf. irrelevant suggested | judged / relevant pairs |');
   console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const f1s: Record<string, { combined: number; baseline: number }> = {};
+  // Pooled per role: the combined engine's pairs and the judgements of every set of that role, activities keyed by set.
+  const pooled: Record<string, { pairs: ScoredPair[]; J: Judgement[] }> = {};
   for (const c of countries) {
     const J = readJudgements(c);
     const { activities, recommendations } = await loadCountry(database.db, countryOf(c));
@@ -52,9 +54,19 @@ try {
     for (const [name, pairs] of systems) {
       const e = evaluate(pairs, J);
       console.log(row(label, name, e, J.length, rel, highConfidenceWrong(pairs, J)));
-      if (name === '**combined**') f1s[c] = { combined: e.f1, baseline: 0, ...f1s[c] };
+      if (name === '**combined**') {
+        f1s[c] = { combined: e.f1, baseline: 0, ...f1s[c] };
+        const p = (pooled[roleOf(c)] ??= { pairs: [], J: [] });
+        p.pairs.push(...pairs.map((x) => ({ ...x, activityId: `${c}:${x.activityId}` })));
+        p.J.push(...J.map((j) => ({ ...j, activity: `${c}:${j.activity}` })));
+      }
       if (name.startsWith('baseline')) f1s[c] = { ...f1s[c]!, baseline: e.f1 };
     }
+  }
+  for (const [role, p] of Object.entries(pooled)) {
+    if (countries.filter((c) => roleOf(c) === role).length < 2) continue;
+    const e = evaluate(p.pairs, p.J);
+    console.log(row(`**all ${role} sets**`, '**combined**', e, p.J.length, p.J.filter((j) => j.relevant).length, highConfidenceWrong(p.pairs, p.J)));
   }
   console.log('');
   for (const c of countries) {
