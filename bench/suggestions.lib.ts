@@ -23,6 +23,8 @@ export const JUDGED_SETS = {
   KE2: { name: 'kenya-2', country: 'KE' },
   NP2: { name: 'nepal-2', country: 'NP' },
   BD2: { name: 'bangladesh-2', country: 'BD' },
+  UG3: { name: 'uganda-3', country: 'UG' },
+  CO3: { name: 'colombia-3', country: 'CO' },
 } as const;
 export type JudgedSet = keyof typeof JUDGED_SETS;
 export const setName = (s: JudgedSet) => JUDGED_SETS[s].name;
@@ -31,15 +33,16 @@ export const isJudgedSet = (s: string): s is JudgedSet => s in JUDGED_SETS;
 
 /**
  * What each judged set is for: the engine is tuned on Kenya (since the first round), Nepal (since the fifth),
- * Bangladesh (since the sixth, after it was held out and evaluated in the fifth) and Colombia (since the seventh,
- * after it was held out and evaluated in the sixth). Held out: Uganda (every round), the fresh draws of Ugandan and
- * Colombian activities pooled before the seventh round's changes (uganda-2, colombia-2), and those of Kenyan, Nepali and
- * Bangladeshi activities pooled before the eighth's (kenya-2, nepal-2, bangladesh-2). The tuning aids
- * (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load them. A round that changes the engine after a held-out
- * evaluation pools fresh sets before the change.
+ * Bangladesh (since the sixth, after it was held out and evaluated in the fifth), Colombia (since the seventh, after it
+ * was held out and evaluated in the sixth), and uganda-2 and colombia-2 (fresh Ugandan and Colombian activities pooled
+ * before the seventh round's changes, held out in the seventh and eighth, tuned on since the ninth). Held out: Uganda
+ * (every round), the fresh Kenyan, Nepali and Bangladeshi activities pooled before the eighth round's change (kenya-2,
+ * nepal-2, bangladesh-2), and the fresh Ugandan and Colombian ones pooled before the ninth's (uganda-3, colombia-3). The
+ * tuning aids (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load them. A round that changes the engine after
+ * a held-out evaluation pools fresh sets before the change.
  */
-export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO'];
-export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'UG2', 'CO2', 'KE2', 'NP2', 'BD2'];
+export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO', 'UG2', 'CO2'];
+export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'KE2', 'NP2', 'BD2', 'UG3', 'CO3'];
 export const roleOf = (s: JudgedSet) => (TUNING_SETS.includes(s) ? 'tuned' : 'held out');
 
 /** The tuning sets named by `--countries=KE,NP` (default: all of them); a held-out set is an error. */

@@ -12,7 +12,8 @@
  * kind, judged activities excluded), the second Kenyan pool; NP 20261130 and BD 20261131 (6 per kind), the fifth
  * round's pools; CO 20261132 (6 per kind), the sixth's; UG 20261133 and CO 20261134 (5 per kind, judged activities
  * excluded), the seventh's held-out sets uganda-2 and colombia-2; KE 20261135, NP 20261136 and BD 20261137 (4 per kind,
- * judged activities excluded), the eighth's kenya-2, nepal-2 and bangladesh-2 — all judged blind
+ * judged activities excluded), the eighth's kenya-2, nepal-2 and bangladesh-2; UG 20261138 and CO 20261139 (4 per kind,
+ * judged activities excluded), the ninth's uganda-3 and colombia-3 — all judged blind
  * (test/fixtures/judgements/README.md).
  */
 import { writeFileSync } from 'node:fs';

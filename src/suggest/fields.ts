@@ -47,7 +47,7 @@ export const FIELDS: Field[] = [
       /\b((quality|free|compulsory|universal|inclusive|basic|primary|secondary) (and (free|quality|compulsory) )?(education|schooling)|(access|right) to ([\w,]+ ){0,4}education|education(al)? (services|polic(y|ies)|system|for all)|(enrol(l)?ment|schooling) of)\b/i,
     narrow: /\b(human rights (education|training)|education (on|in) human rights|sex(ual)? education|school (meals|feeding)|curricul\w*)\b/i,
     activity: words(
-      'education\\w*|schools?|schooling|learning|learners?|teachers?|students?|pupils?|classrooms?',
+      'education\\w*|schools?(?! (lunch|meals?|feeding))|schooling|learning|learners?|teachers?|students?|pupils?|classrooms?',
       '[ée]ducation|[ée]coles?|scolari\\w*|enseignement|enseignants?|[ée]l[èe]ves|educaci[óo]n|escuelas?|escolar\\w*|docentes?|estudiantes?|alumn[oa]s?',
     ),
   },
@@ -56,7 +56,7 @@ export const FIELDS: Field[] = [
     themes: ['Right to health'],
     recommendation:
       /\b(health(care| care| services?| systems?| facilities| coverage| sector)|(access|right) to ([\w,]+ ){0,4}health|(free|quality|basic|primary) (\w+ ){0,2}health)\b/i,
-    narrow: /\b(reproductive|maternal|mental|sexual|HIV|AIDS|malaria|tuberculosis|abortion|obstetric|fistula)\b/i,
+    narrow: /\b(reproductive|maternal|mental|sexual|HIV|AIDS|malaria|tuberculosis|abortion|obstetric|fistula|insurance)\b/i,
     activity: words(
       'health(care| care| services?| systems?| facilit\\w+| sector| centres?| centers?| posts?)|hospitals?|clinics?|primary (health )?care',
       '(services|syst[èe]mes?|centres?|soins) de sant[ée]|h[ôo]pita(l|ux)|cliniques?|(servicios|sistemas?|centros?) de salud|hospital(es)?|cl[íi]nicas?|atenci[óo]n (primaria|sanitaria|m[ée]dica)',
@@ -75,7 +75,8 @@ export const FIELDS: Field[] = [
   {
     name: 'poverty',
     themes: ['Poverty'],
-    recommendation: /\b(poverty|the poor(est)?|social protection|social security|safety nets?)\b/i,
+    recommendation: /\b(poverty|(?<!for )the poor(est)?|social protection|social security|safety nets?)\b/i,
+    narrow: /\binsurance\b/i,
     activity: words(
       'cash transfers?|cash[- ]based|cash assistance|cash grants?|multi[- ]purpose cash|cash for work|social protection|social assistance|safety nets?|livelihoods?|poverty|income[- ]generat\\w*',
       "transferts? mon[ée]taires?|protection sociale|filets? de s[ée]curit[ée]|moyens d'existence|pauvret[ée]|transferencias? monetarias?|protecci[óo]n social|medios de vida|pobreza",
@@ -85,6 +86,7 @@ export const FIELDS: Field[] = [
     name: 'water and sanitation',
     themes: ['Right to water'],
     recommendation: /\b((access|right) to (\w+ ){0,3}(drinking |safe |clean )?water|water (and|supply)|sanitation)\b/i,
+    narrow: /\b(pastoral\w*|irrigation)\b/i,
     activity: words(
       'water supply|drinking water|safe water|clean water|sanitation|boreholes?|latrines?',
       'eau potable|assainissement|agua potable|saneamiento',
@@ -106,6 +108,7 @@ export const FIELDS: Field[] = [
     name: 'persons with disabilities',
     themes: ['Disabilities'],
     recommendation: /\b(rights|integration|inclusion|situation|needs|protection|conditions|participation)\b[^.;]*\b(persons|people|children) with disabilit(y|ies)\b|\bdisabled (persons|people)\b/i,
+    narrow: /\b(vote|voting|elections?|electoral)\b/i,
     activity: words(
       '(persons|people|children|youth|women|men) with disabilit(y|ies)|disabled|disability[- ]inclusive|disability|DPOs?',
       'personas con discapacidad|discapacidad|personnes (handicap[ée]es|en situation de handicap)|handicap',

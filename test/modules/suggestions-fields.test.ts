@@ -24,6 +24,19 @@ t.test('which recommendations ask broadly for a field', async (t) => {
     'water and sanitation',
   ]);
   t.same(fieldNames('Strengthen the fight against poverty', ['Development']), [], 'the theme must be the field\'s');
+  // Real Ugandan texts (2011): a measure for the poor, or a narrow part of a field, is not a broad ask.
+  t.same(fieldNames('Create a health insurance scheme for the poor', ['Poverty', 'Right to health']), [], 'health insurance for the poor is a specific scheme');
+  t.same(
+    fieldNames('Align policies to ensure access to land and water for pastoralists with the African Union Framework on Pastoralism', ['Right to land', 'Right to water']),
+    [],
+    "pastoralists' access to water is specific",
+  );
+  t.same(
+    fieldNames('Ensure the right to vote for persons with disabilities, in line with the Convention on the Rights of Persons with Disabilities', ['Disabilities', 'Elections']),
+    [],
+    'the right to vote is specific',
+  );
+  t.same(fieldNames('Continue taking appropriate measures to narrow the gap between the rich and the poor', ['Poverty']), ['poverty']);
   t.same(fieldNames('Include human rights education in the school curricula', ['Right to education', 'Human rights education and training']), [], 'human rights education is specific (narrow)');
   t.same(fieldNames('Improve access to reproductive health services for pregnant women', ['Right to health', "Women's rights"]), [], 'reproductive health is specific (narrow)');
   t.same(
@@ -127,6 +140,12 @@ t.test("an activity's main purpose is its title and the first sentence of its de
     'schools and water supply named later in the text are context, not purpose',
   );
   t.same(mainPurposeText([{ kind: 'description', text: 'x'.repeat(400) }]).length, 160, 'a description without a sentence end is cut');
+  const lunch = 'Feed 40 children during COVID-19 crisis\nChildren who depend on school lunch for their daily nutrition no longer have access to food';
+  t.same(
+    activityFields(lunch, lunch).fields.map((k) => FIELDS[k]!.name),
+    ['food'],
+    'feeding children who miss school lunch is food, not education',
+  );
   const ppe = 'Procurement of personal protective equipment for health facilities';
   t.same(activityFields(ppe, ppe).fields, [], 'supplies for health facilities are not health services (rule 4)');
 });
