@@ -62,8 +62,18 @@ const text = fc
   .array(fc.oneof(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }), tricky), { minLength: 1, maxLength: 3 })
   .map((parts) => parts.join(' ').replaceAll('\u0000', '').trim())
   .filter((s) => s.length > 0);
-// JSON evidence as jsonb keeps it: no NUL characters in strings.
-const evidence = fc.option(fc.jsonValue({ maxDepth: 2 }).filter((v) => !JSON.stringify(v).includes('\\u0000')), { nil: null });
+// JSON evidence as jsonb keeps it: no NUL characters in strings. Keys named "__proto__" (or "constructor" holding
+// "prototype") are refused on every path (links.test.ts, import): not a link the service can hold, so not generated.
+const protoKey = (v: unknown): boolean =>
+  v !== null &&
+  typeof v === 'object' &&
+  (Object.prototype.hasOwnProperty.call(v, '__proto__') ||
+    (Object.prototype.hasOwnProperty.call(v, 'constructor') && typeof (v as { constructor: unknown }).constructor === 'object') ||
+    Object.values(v).some(protoKey));
+const evidence = fc.option(
+  fc.jsonValue({ maxDepth: 2 }).filter((v) => !JSON.stringify(v).includes('\\u0000') && !protoKey(v)),
+  { nil: null },
+);
 
 const linkArb = (pair: [number, number]) =>
   fc.record({

@@ -392,6 +392,29 @@ t.test('import: atomic, a problem per bad row, CSV and JSON', async (t) => {
   t.equal(await count(), before);
   t.equal((await importAs('{"links": []}', 'application/json')).statusCode, 400);
 
+  // A key named "__proto__" in evidence is refused on both paths, with the place named, and nothing is written: JSON
+  // text that the API would refuse as a request body is not accepted inside a CSV cell either, so every export
+  // re-imports (found by the export → import property, links-roundtrip.test.ts).
+  const protoCsv = await importAs(header + `${a2},${rec(29)},,,Evidence with a prototype key,"{""__proto__"":{""admin"":true}}"\n`, 'text/csv');
+  t.equal(protoCsv.statusCode, 422, protoCsv.body);
+  const protoProblem: Problem = protoCsv.json();
+  t.same(protoProblem.errors!.map((e) => e.path), ['line 2: evidence']);
+  t.match(protoProblem.errors![0]!.message, /__proto__.*prototype poisoning/);
+  const protoJson = await importAs(`{"items": [{"activity": "${a2}", "recommendation": "${rec(29)}", "rationale": "x", "evidence": {"__proto__": {"admin": true}}}]}`, 'application/json');
+  t.equal(protoJson.statusCode, 400, protoJson.body);
+  t.match(protoJson.headers['content-type'], /^application\/problem\+json/);
+  t.match((protoJson.json() as Problem).detail, /request body has a key named "__proto__"/);
+  const ctorJson = await importAs('{"items": [{"evidence": {"constructor": {"prototype": {"x": 1}}}}]}', 'application/json');
+  t.equal(ctorJson.statusCode, 400);
+  t.match((ctorJson.json() as Problem).detail, /"constructor" with "prototype"/);
+  const broken = await importAs('{"items": [', 'application/json');
+  t.equal(broken.statusCode, 400);
+  t.match((broken.json() as Problem).detail, /request body is not valid JSON \(/);
+  const emptyBody = await app.inject({ method: 'POST', url: '/v1/links', headers: { ...auth.editor, 'content-type': 'application/json' }, payload: '' });
+  t.equal(emptyBody.statusCode, 400);
+  t.match((emptyBody.json() as Problem).detail, /empty/);
+  t.equal(await count(), before, 'nothing written');
+
   // A good batch: every row created, with an import history row that keeps the source's identity.
   const good =
     'id,activity,recommendation,weight,status,method,confidence,rationale,evidenceUrl,evidence,createdBy,createdAt\n' +

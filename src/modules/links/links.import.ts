@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { parseCsvRecords } from '../../lib/csv.js';
+import { parseClientJson } from '../../lib/json.js';
 import { badRequest, payloadTooLarge, type ProblemFieldError } from '../../lib/errors.js';
 import { importRejected, type ImportItem } from './links.queries.js';
 import { LINK_IMPORT_FIELDS, LinkImportRow } from './links.schemas.js';
@@ -100,10 +101,10 @@ export function itemsFromCsv(text: string): ImportBatch {
       if (v === '') continue;
       if (NUMERIC_FIELDS.has(k)) row[k] = NUMBER.test(v.trim()) ? Number(v) : v;
       else if (k === 'evidence') {
-        try {
-          row[k] = JSON.parse(v);
-        } catch {
-          errors.push({ in: 'file', path: pathOf('evidence'), message: 'not JSON text' });
+        const parsed = parseClientJson(v);
+        if (parsed.ok) row[k] = parsed.value;
+        else {
+          errors.push({ in: 'file', path: pathOf('evidence'), message: `the JSON text ${parsed.reason}` });
           bad = true;
         }
       } else row[k] = v;
