@@ -51,7 +51,9 @@ try {
     const specMass = stems.filter((s) => !isBroad(s)).reduce((x, s) => x + index.idf(s), 0);
     const terms = sharedT.map((s) => {
       const inf = index.informative(s);
-      return `${s}${isBroad(s) ? '(broad)' : ''}${inf ? '' : '(df>max)'}[idf ${index.idf(s).toFixed(1)}, ${((index.idf(s) / specMass) * 100).toFixed(0)}%]`;
+      // The term's share of the recommendation's specific IDF mass ("-" when the recommendation has no specific term).
+      const share = specMass > 0 ? `${((index.idf(s) / specMass) * 100).toFixed(0)}%` : '-';
+      return `${s}${isBroad(s) ? '(broad)' : ''}${inf ? '' : '(df>max)'}[idf ${index.idf(s).toFixed(1)}, ${share}]`;
     });
     const themes = r.themes.flatMap((th) => (a.themes.get(th) ?? []).map((h) => `${h.via}↔${th} ${h.strength} (share ${((themeCount.get(th) ?? 0) / recs.length).toFixed(2)})`));
     const cue = r.kind !== 'other' ? (KIND_CUES[r.kind].test(a.text) ? 'cue ok' : 'CUE MISSING') : '';
