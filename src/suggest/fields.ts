@@ -83,14 +83,20 @@ export const FIELDS: Field[] = [
     ),
   },
   {
-    name: 'water and sanitation',
+    // Water and sanitation are one UPR theme but two deliveries: a recommendation on the distribution of water is not
+    // supported by latrines, nor one on sanitation by boreholes. WASH names both.
+    name: 'water',
     themes: ['Right to water'],
-    recommendation: /\b((access|right) to (\w+ ){0,3}(drinking |safe |clean )?water|water (and|supply)|sanitation)\b/i,
+    recommendation: /\b((access|right) to (\w+ ){0,3}(drinking |safe |clean )?water|(distribution|provision|supply) of (\w+ ){0,3}water|(drinking|safe|clean) water|water (and|supply))\b/i,
     narrow: /\b(pastoral\w*|irrigation)\b/i,
-    activity: words(
-      'water supply|drinking water|safe water|clean water|sanitation|boreholes?|latrines?',
-      'eau potable|assainissement|agua potable|saneamiento',
-    ),
+    activity: words('water supply|drinking water|safe water|clean water|boreholes?|water points?', 'eau potable|agua potable'),
+    acronym: /\bWASH\b/,
+  },
+  {
+    name: 'sanitation',
+    themes: ['Right to water'],
+    recommendation: /\bsanitation\b/i,
+    activity: words('sanitation|latrines?|toilets?', 'assainissement|saneamiento'),
     acronym: /\bWASH\b/,
   },
   {

@@ -21,8 +21,13 @@ t.test('which recommendations ask broadly for a field', async (t) => {
   t.same(fieldNames('Strengthen the fight against poverty', ['Poverty']), ['poverty']);
   t.same(fieldNames('Ensure the equitable distribution of water and food to the entire population, especially during times of drought', ['Right to food', 'Right to water']), [
     'food',
-    'water and sanitation',
+    'water',
   ]);
+  t.same(fieldNames('Ensure access to safe drinking water and sanitation for all', ['Right to water']), ['water', 'sanitation']);
+  const delivers = (title: string) => activityFields(title, title).fields.map((k) => FIELDS[k]!.name);
+  t.same(delivers("Amélioration de l'accès à l'assainissement dans les quartiers informels de Nairobi"), ['sanitation'], 'latrines are not water distribution');
+  t.same(delivers('Boreholes and water points for drought-affected villages'), ['water']);
+  t.same(delivers('COVID-19 WASH 2020 UNICEF'), ['water', 'sanitation'], 'WASH names both');
   t.same(fieldNames('Strengthen the fight against poverty', ['Development']), [], 'the theme must be the field\'s');
   // Real Ugandan texts (2011): a measure for the poor, or a narrow part of a field, is not a broad ask.
   t.same(fieldNames('Create a health insurance scheme for the poor', ['Poverty', 'Right to health']), [], 'health insurance for the poor is a specific scheme');
