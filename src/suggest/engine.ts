@@ -365,13 +365,14 @@ export function prepareActivities(acts: EngineActivity[], cw: Crosswalk, methods
       }
     }
     // What the activity is: its titles and the opening of its descriptions, not a survey mentioned in passing.
+    const all = a.narratives.map((n) => n.text).join('\n');
     const scope = activityScope(
       a.narratives.map((n) => (n.kind === 'title' ? n.text : n.text.slice(0, 200))).join('\n'),
       a.narratives.filter((n) => n.kind === 'title').map((n) => n.text).join('\n'),
-      a.narratives.map((n) => n.text).join('\n'),
+      all,
     );
     const purpose = mainPurposeText(a.narratives);
-    const { fields, groups } = activityFields(purpose, a.narratives.map((n) => n.text).join('\n'));
+    const { fields, groups } = activityFields(purpose, all);
     const directThemes = new Set([...themes].filter(([, hits]) => hits.some((h) => h.strength === 'direct')).map(([th]) => th));
     return { id: a.id, text, lang, tf: termFrequencies(tokens), sdg: sdgSide(a.sdgTargets, a.sdgGoals), themes, scope, implied, fields, groups, purpose, directThemes };
   });
@@ -418,6 +419,9 @@ const round = (x: number) => Math.round(x * 10_000) / 10_000;
  * Rule 4 (with rule 7): the first field the recommendation asks for broadly that the activity's main purpose
  * delivers, when the activity names one of the groups the recommendation names (if it names any); else -1.
  */
+/** Which method carries a rule-4 match: sector-theme when the activity has a direct crosswalk row to the field's theme. */
+const fieldBySector = (a: PreparedActivity, f: number) => FIELDS[f]!.themes.some((th) => a.directThemes.has(th));
+
 export function fieldMatch(r: PreparedRecommendation, a: PreparedActivity): number {
   if (!r.broad.fields.length) return -1;
   if (r.broad.groups.length && !r.broad.groups.some((g) => a.groups.includes(g))) return -1;
@@ -615,8 +619,8 @@ export function suggest(
       // Rule 4: the recommendation asks broadly for a field this activity's main purpose delivers (to its groups).
       let field = fieldOn ? fieldMatch(r, acts[i]!) : -1;
       // …and it counts for the method that carries it: sector-theme when a direct crosswalk row backs it, else text.
-      const fieldBySector = field >= 0 && FIELDS[field]!.themes.some((th) => acts[i]!.directThemes.has(th));
-      if (field >= 0 && !(fieldBySector ? useSector : methods.has('text'))) field = -1;
+      const bySector = field >= 0 && fieldBySector(acts[i]!, field);
+      if (field >= 0 && !(bySector ? useSector : methods.has('text'))) field = -1;
       // Cheap exits first: most candidates share a word or two and nothing else.
       if (text === 0 && sdg === 0 && field < 0 && !sectorAloneCanPass) continue;
       const factor = researchFactor[i]!;
@@ -625,7 +629,7 @@ export function suggest(
       for (const arr of sectorArrays) if (arr[i]! > sector) sector = arr[i]!;
       if (specific < minSpecificAlone && (sector < params.sectorDirect || coverage < params.minCoverage || frame[i])) text = 0;
       if (field >= 0) {
-        if (fieldBySector) sector = Math.max(sector, params.fieldScore);
+        if (bySector) sector = Math.max(sector, params.fieldScore);
         else text = Math.max(text, params.fieldScore);
       }
       pairsScored++;
@@ -665,7 +669,7 @@ export function suggest(
       const evidence: ScoredPair['evidence'] = {};
       const used: Method[] = [];
       const field = k.field >= 0 ? fieldEvidence(r, a, k.field) : undefined;
-      const fieldIn = k.field >= 0 ? (FIELDS[k.field]!.themes.some((th) => a.directThemes.has(th)) ? 'sector-theme' : 'text') : undefined;
+      const fieldIn = k.field >= 0 ? (fieldBySector(a, k.field) ? 'sector-theme' : 'text') : undefined;
       if (k.sdg) {
         const m = matchSdg(a.sdg, r.sdg);
         evidence['sdg-match'] = { score: k.sdg, summary: sdgEvidence(m), detail: m };
