@@ -15,7 +15,19 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { loadCountry } from '../src/modules/suggestions/suggestions.queries.js';
 import { freshDatabase } from './lib.js';
-import { countryOf, JUDGED_SETS, loadSample, readJudgements, rng, setName, shuffle, type JudgedSet, type Judgement } from './suggestions.lib.js';
+import {
+  activitySheetLines,
+  countryOf,
+  JUDGED_SETS,
+  loadSample,
+  readJudgements,
+  recommendationSheetLine,
+  rng,
+  setName,
+  shuffle,
+  type JudgedSet,
+  type Judgement,
+} from './suggestions.lib.js';
 
 const SEED = 20261201;
 const countries = Object.keys(JUDGED_SETS) as JudgedSet[];
@@ -47,13 +59,8 @@ if (process.argv[2] === 'sheet') {
       for (const j of sample(c)) byAct.set(j.activity, [...(byAct.get(j.activity) ?? []), j.recommendation]);
       lines.push(`\n##### ${setName(c)}`);
       for (const [id, recIds] of byAct) {
-        const a = actById.get(id)!;
-        lines.push(`\n=== ${id} DAC ${a.dacCodes.join(' ')}`);
-        for (const n of a.narratives) lines.push(`  ${n.kind}(${n.lang ?? '-'}): ${n.text.replace(/\s+/g, ' ').slice(0, 1500)}`);
-        for (const r of recIds.sort()) {
-          const rec = recById.get(r)!;
-          lines.push(`  -> ${r} [${rec.themes.join('; ')}] ${rec.text}`);
-        }
+        lines.push(...activitySheetLines(actById.get(id)!));
+        for (const r of recIds.sort()) lines.push(recommendationSheetLine(recById.get(r)!));
       }
     }
     process.stdout.write(lines.join('\n') + '\n');

@@ -13,7 +13,7 @@ import { METHODS, suggest, type Method, type ScoredPair } from '../src/suggest/e
 import { generateSuggestScale } from './generate-suggest-scale.js';
 import { freshDatabase, peakRssMb } from './lib.js';
 import { evaluate, type Evaluation } from './suggestions.eval.js';
-import { countryOf, JUDGED_SETS, loadSample, readJudgements, roleOf, setName, type JudgedSet, type Judgement } from './suggestions.lib.js';
+import { countryOf, JUDGED_SETS, keyedBySet, loadSample, readJudgements, roleOf, setName, type JudgedSet, type Judgement } from './suggestions.lib.js';
 
 const scale = process.argv.includes('--scale');
 const only = process.argv.find((a) => a.startsWith('--country='))?.slice('--country='.length).toUpperCase();
@@ -57,8 +57,9 @@ try {
       if (name === '**combined**') {
         f1s[c] = { combined: e.f1, baseline: 0, ...f1s[c] };
         const p = (pooled[roleOf(c)] ??= { pairs: [], J: [] });
-        p.pairs.push(...pairs.map((x) => ({ ...x, activityId: `${c}:${x.activityId}` })));
-        p.J.push(...J.map((j) => ({ ...j, activity: `${c}:${j.activity}` })));
+        const keyed = keyedBySet(c, pairs, J);
+        p.pairs.push(...keyed.pairs);
+        p.J.push(...keyed.J);
       }
       if (name.startsWith('baseline')) f1s[c] = { ...f1s[c]!, baseline: e.f1 };
     }

@@ -37,7 +37,7 @@ import {
 } from './suggestions.features.js';
 import { freshDatabase } from './lib.js';
 import { evaluate, type Evaluation } from './suggestions.eval.js';
-import { loadSample, readJudgements, rng, shuffle, type Judgement } from './suggestions.lib.js';
+import { activitySheetLines, loadSample, readJudgements, recommendationSheetLine, rng, shuffle, type Judgement } from './suggestions.lib.js';
 
 export const predict = (m: Pick<LogisticModel, 'bias' | 'weights'>, x: Float64Array) => probability({ ...m, name: '', threshold: 0 }, x);
 
@@ -252,13 +252,10 @@ try {
     for (const k of todo) {
       const [aId, rId] = k.split('|') as [string, string];
       if (aId !== last) {
-        const a = actById.get(aId)!;
-        lines.push(`\n=== ${aId} DAC ${a.dacCodes.join(' ')}`);
-        for (const nar of a.narratives) lines.push(`  ${nar.kind}(${nar.lang ?? '-'}): ${nar.text.replace(/\s+/g, ' ').slice(0, 1500)}`);
+        lines.push(...activitySheetLines(actById.get(aId)!));
         last = aId;
       }
-      const r = recById.get(rId)!;
-      lines.push(`  -> ${rId} [${r.themes.join('; ')}] ${r.text}`);
+      lines.push(recommendationSheetLine(recById.get(rId)!));
     }
     console.log(lines.join('\n'));
   }

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import type { Database } from '../src/db/client.js';
 import { importFile } from '../src/importers/index.js';
 import { fromRoot } from '../src/lib/paths.js';
-import type { EngineActivity } from '../src/suggest/engine.js';
+import type { EngineActivity, EngineRecommendation, ScoredPair } from '../src/suggest/engine.js';
 
 /**
  * Shared pieces of the suggestion benchmark and of the judged-set pool builder.
@@ -83,6 +83,26 @@ export function readJudgements(c: JudgedSet): Judgement[] {
     pool: r.pool ?? '',
     reason: r.reason ?? '',
   }));
+}
+
+/**
+ * A judging sheet shows the texts only — never a score or the method that proposed a pair: an activity as its header
+ * line (`=== id …` with the DAC codes) and its narratives, each recommendation as one line with its themes.
+ */
+export function activitySheetLines(a: EngineActivity, header = `${a.id} DAC ${a.dacCodes.join(' ')}`, maxChars = 1500): string[] {
+  return [`\n=== ${header}`, ...a.narratives.map((n) => `  ${n.kind}(${n.lang ?? '-'}): ${n.text.replace(/\s+/g, ' ').slice(0, maxChars)}`)];
+}
+
+export function recommendationSheetLine(r: EngineRecommendation, marker = '->', note = ''): string {
+  return `  ${marker} ${r.id}${note} [${r.themes.join('; ')}] ${r.text}`;
+}
+
+/**
+ * One set's suggested pairs and judgements with their activities keyed by the set, for figures pooled over several sets:
+ * a multi-country activity judged in one set says nothing of its pairs in another.
+ */
+export function keyedBySet(set: string, pairs: ScoredPair[], J: Judgement[]): { pairs: ScoredPair[]; J: Judgement[] } {
+  return { pairs: pairs.map((p) => ({ ...p, activityId: `${set}:${p.activityId}` })), J: J.map((j) => ({ ...j, activity: `${set}:${j.activity}` })) };
 }
 
 /** What kind of activity it is, for stratified pooling: the first rule that fires. */

@@ -22,7 +22,19 @@ import { loadCountry } from '../src/modules/suggestions/suggestions.queries.js';
 import { baselineTfidf } from '../src/suggest/baseline.js';
 import { suggest, type Method, type ScoredPair } from '../src/suggest/engine.js';
 import { freshDatabase } from './lib.js';
-import { activityKind, countryOf, JUDGED_SETS, loadSample, readJudgements, rng, shuffle, type ActivityKind, type JudgedSet } from './suggestions.lib.js';
+import {
+  activityKind,
+  activitySheetLines,
+  countryOf,
+  JUDGED_SETS,
+  loadSample,
+  readJudgements,
+  recommendationSheetLine,
+  rng,
+  shuffle,
+  type ActivityKind,
+  type JudgedSet,
+} from './suggestions.lib.js';
 
 const country = (process.argv[2] ?? 'KE').toUpperCase();
 const perKind = Number(process.argv[3] ?? 7);
@@ -86,12 +98,10 @@ try {
     let n = 0;
     for (const id of chosen) {
       const a = actById.get(id)!;
-      lines.push(`\n=== ${id} [${activityKind(a)}] DAC ${a.dacCodes.join(' ')}`);
-      for (const nar of a.narratives) lines.push(`  ${nar.kind}(${nar.lang ?? '-'}): ${nar.text.replace(/\s+/g, ' ').slice(0, seed === defaultSeed ? 700 : 1500)}`);
+      lines.push(...activitySheetLines(a, `${id} [${activityKind(a)}] DAC ${a.dacCodes.join(' ')}`, seed === defaultSeed ? 700 : 1500));
       // Recommendations in id order, without the method that proposed them (a further draw is judged blind).
       for (const r of rows.filter((x) => x.activity === id).sort((x, y) => (x.recommendation < y.recommendation ? -1 : 1))) {
-        const rec = recById.get(r.recommendation)!;
-        lines.push(`  #${n++} ${r.recommendation}${seed === defaultSeed ? ` (${r.pool})` : ''} [${rec.themes.join('; ')}] ${rec.text}`);
+        lines.push(recommendationSheetLine(recById.get(r.recommendation)!, `#${n++}`, seed === defaultSeed ? ` (${r.pool})` : ''));
       }
     }
     writeFileSync(process.env.REVIEW, lines.join('\n'));

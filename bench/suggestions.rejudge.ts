@@ -9,7 +9,7 @@
 import { loadCountry } from '../src/modules/suggestions/suggestions.queries.js';
 import { METHODS, suggest, type Method } from '../src/suggest/engine.js';
 import { freshDatabase } from './lib.js';
-import { countryOf, isJudgedSet, JUDGED_SETS, loadSample, readJudgements } from './suggestions.lib.js';
+import { activitySheetLines, countryOf, isJudgedSet, JUDGED_SETS, loadSample, readJudgements, recommendationSheetLine } from './suggestions.lib.js';
 
 const set = (process.argv[2] ?? 'KE').toUpperCase();
 if (!isJudgedSet(set)) throw new Error(`the judged set must be one of ${Object.keys(JUDGED_SETS).join(', ')}`);
@@ -32,14 +32,9 @@ try {
   for (const p of pairs) byAct.set(p.activityId, [...(byAct.get(p.activityId) ?? []), p.recommendationId]);
   const lines: string[] = [`${pairs.length} unjudged pairs (${methods.join('+')}) over ${byAct.size} judged activities of ${set} (${country})`];
   for (const [id, recIds] of [...byAct].sort()) {
-    const a = actById.get(id)!;
-    lines.push(`\n=== ${id} DAC ${a.dacCodes.join(' ')}`);
-    for (const nar of a.narratives) lines.push(`  ${nar.kind}(${nar.lang ?? '-'}): ${nar.text.replace(/\s+/g, ' ').slice(0, 1500)}`);
+    lines.push(...activitySheetLines(actById.get(id)!));
     // Recommendation order is by id, not by score.
-    for (const r of recIds.sort()) {
-      const rec = recById.get(r)!;
-      lines.push(`  -> ${r} [${rec.themes.join('; ')}] ${rec.text}`);
-    }
+    for (const r of recIds.sort()) lines.push(recommendationSheetLine(recById.get(r)!));
   }
   process.stdout.write(lines.join('\n') + '\n');
 } finally {

@@ -10,7 +10,7 @@ import { loadCountry } from '../src/modules/suggestions/suggestions.queries.js';
 import { suggest, type EngineParams, type ScoredPair } from '../src/suggest/engine.js';
 import { freshDatabase } from './lib.js';
 import { evaluate } from './suggestions.eval.js';
-import { countryOf, loadSample, readJudgements, setName, tuningSets, type Judgement } from './suggestions.lib.js';
+import { countryOf, keyedBySet, loadSample, readJudgements, setName, tuningSets, type Judgement } from './suggestions.lib.js';
 
 const sets = tuningSets(process.argv.slice(2));
 const variants: [string, Partial<EngineParams>][] = [
@@ -39,9 +39,9 @@ try {
     for (const d of data) {
       const pairs = suggest(d.activities, d.recommendations, { params }).pairs;
       line(setName(d.c), pairs, d.J);
-      // Pooled per country: a multi-country activity judged in one set says nothing of its pairs in another.
-      all.pairs.push(...pairs.map((p) => ({ ...p, activityId: `${d.c}:${p.activityId}` })));
-      all.J.push(...d.J.map((j) => ({ ...j, activity: `${d.c}:${j.activity}` })));
+      const keyed = keyedBySet(d.c, pairs, d.J);
+      all.pairs.push(...keyed.pairs);
+      all.J.push(...keyed.J);
     }
     if (data.length > 1) line('**pooled**', all.pairs, all.J);
   }
