@@ -25,6 +25,9 @@ export const JUDGED_SETS = {
   BD2: { name: 'bangladesh-2', country: 'BD' },
   UG3: { name: 'uganda-3', country: 'UG' },
   CO3: { name: 'colombia-3', country: 'CO' },
+  UG4: { name: 'uganda-4', country: 'UG' },
+  CO4: { name: 'colombia-4', country: 'CO' },
+  BD3: { name: 'bangladesh-3', country: 'BD' },
 } as const;
 export type JudgedSet = keyof typeof JUDGED_SETS;
 export const setName = (s: JudgedSet) => JUDGED_SETS[s].name;
@@ -37,12 +40,13 @@ export const isJudgedSet = (s: string): s is JudgedSet => s in JUDGED_SETS;
  * was held out and evaluated in the sixth), and uganda-2 and colombia-2 (fresh Ugandan and Colombian activities pooled
  * before the seventh round's changes, held out in the seventh and eighth, tuned on since the ninth). Held out: Uganda
  * (every round), the fresh Kenyan, Nepali and Bangladeshi activities pooled before the eighth round's change (kenya-2,
- * nepal-2, bangladesh-2), and the fresh Ugandan and Colombian ones pooled before the ninth's (uganda-3, colombia-3). The
- * tuning aids (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load them. A round that changes the engine after
+ * nepal-2, bangladesh-2), and the fresh Ugandan, Colombian and Bangladeshi ones pooled before the tenth round's changes
+ * (uganda-4, colombia-4, bangladesh-3). uganda-3 and colombia-3 (pooled before the ninth round's changes, held out and
+ * evaluated once in it) are tuned on since the tenth. The tuning aids (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load them. A round that changes the engine after
  * a held-out evaluation pools fresh sets before the change.
  */
-export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO', 'UG2', 'CO2'];
-export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'KE2', 'NP2', 'BD2', 'UG3', 'CO3'];
+export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO', 'UG2', 'CO2', 'UG3', 'CO3'];
+export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'KE2', 'NP2', 'BD2', 'UG4', 'CO4', 'BD3'];
 export const roleOf = (s: JudgedSet) => (TUNING_SETS.includes(s) ? 'tuned' : 'held out');
 
 /** The tuning sets named by `--countries=KE,NP` (default: all of them); a held-out set is an error. */

@@ -1,7 +1,7 @@
 import { Bm25Index } from './bm25.js';
 import { matchSdg, sdgEvidence, sdgSide, type SdgSide } from './sdg.js';
 import { applyVariants, impliedTokens, loadConcepts, type Concepts } from './concepts.js';
-import { activityFields, broadAsk, FIELDS, GROUPS, mainPurposeText, type BroadAsk } from './fields.js';
+import { activityFields, broadAsk, FIELDS, GROUPS, mainPurposeText, subjectGroups, type BroadAsk } from './fields.js';
 import { loadCrosswalk, themesOf, type Crosswalk, type SectorThemeHit } from './sector-theme.js';
 import { detectLang, isBroad, sharedPhrases, termFrequencies, tokenise, type Lang, type Token } from './text.js';
 
@@ -307,6 +307,8 @@ export interface PreparedRecommendation {
   kind: RecommendationKind;
   /** Rule 6: the specific issues it names (indexes into SPECIFIC_ISSUES). */
   issues: number[];
+  /** Rule 7: the groups it is about (indexes into GROUPS): the activity's text must name one of them. */
+  groups: number[];
   /** Stems written only inside an instrument's title: not specific shared terms. */
   titleOnly: Set<string>;
   sdg: SdgSide;
@@ -391,6 +393,7 @@ export function prepareRecommendations(recs: EngineRecommendation[], concepts: C
       tokens,
       kind,
       issues,
+      groups: subjectGroups(r.text),
       broad: broadAsk(r.text, r.themes, { stateAct: kind !== 'other', specificIssue: issues.length > 0 }),
       titleOnly: instrumentOnlyStems(r.text, tokens),
       sdg: sdgSide(r.sdgTargets, r.sdgGoals),
@@ -637,6 +640,8 @@ export function suggest(
       if (kindCue && !kindCue[i]) continue;
       // "Eliminate FGM" is supported only by work that names FGM (rule 6).
       if (issueCue.length && !issueCue.some((c) => c[i])) continue;
+      // "Improve access for persons with disabilities to … health care" is supported only by work that names them (rule 7).
+      if (r.groups.length && !r.groups.some((g) => acts[i]!.groups.includes(g))) continue;
       const score = reach(sdg, sector, text) * factor;
       if (score < floor) continue;
       // Text alone, uncorroborated, needs more (only when the run has another method that could corroborate it).
@@ -704,6 +709,7 @@ export function suggest(
       const notes: string[] = [];
       if (r.kind !== 'other') notes.push(`the recommendation asks the State to ${KIND_ASKS[r.kind]}; the activity's text speaks of it`);
       if (r.issues.length) notes.push(`the recommendation names ${r.issues.map((k) => SPECIFIC_ISSUES[k]!.issue).join(', ')}; the activity's text does too`);
+      if (r.groups.length) notes.push(`the recommendation is about ${r.groups.map((g) => GROUPS[g]!.group).join(', ')}; the activity's text names them`);
       if (a.scope.research) notes.push('score lowered: research activity');
       if (notes.length) evidence.note = notes.join('; ');
       pairs.push({ activityId: a.id, recommendationId: r.id, score: k.score, methods: used, evidence });

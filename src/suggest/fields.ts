@@ -47,7 +47,9 @@ export const FIELDS: Field[] = [
       /\b((quality|free|compulsory|universal|inclusive|basic|primary|secondary) (and (free|quality|compulsory) )?(education|schooling)|(access|right) to ([\w,]+ ){0,4}education|education(al)? (services|polic(y|ies)|system|for all)|(enrol(l)?ment|schooling) of)\b/i,
     narrow: /\b(human rights (education|training)|education (on|in) human rights|sex(ual)? education|school (meals|feeding)|curricul\w*)\b/i,
     activity: words(
-      'education\\w*|schools?(?! (lunch|meals?|feeding))|schooling|learning|learners?|teachers?|students?|pupils?|classrooms?',
+      // A school named as the place of other work ("water tanks at a primary school", "handwashing in schools") is not
+      // schooling delivered.
+      'education\\w*|(?<!\\b(at|in) (a |the |local |public )?((primary|secondary|public|local) )?)schools?(?! (lunch|meals?|feeding))|schooling|learning|learners?|teachers?|students?|pupils?|classrooms?',
       '[ée]ducation|[ée]coles?|scolari\\w*|enseignement|enseignants?|[ée]l[èe]ves|educaci[óo]n|escuelas?|escolar\\w*|docentes?|estudiantes?|alumn[oa]s?',
     ),
   },
@@ -170,6 +172,21 @@ export const GROUPS: { group: string; recommendation: RegExp; activity: RegExp }
   { group: 'refugees and migrants', recommendation: /\b(refugees?|asylum|migrants?|stateless)\b/i, activity: /\b(refugees?|asylum|migrants?|stateless|displaced)\b/i },
   { group: 'older persons', recommendation: /\b(older persons|elderly|aged persons)\b/i, activity: /\b(older (persons|people)|elderly|aged)\b/i },
 ];
+
+/**
+ * Rule 7 for every recommendation, not only broad asks: a recommendation naming persons with disabilities, refugees and
+ * migrants, marginalised castes and minorities or older persons is about that group ("improve access for persons with
+ * disabilities to education and health care"), and only an activity whose text names the group serves it on what the
+ * recommendation asks; a health programme that shares "access" and "health care" with it does not. Women, girls and
+ * children are left out: recommendations name them in passing ("women and children", "particularly women"), and
+ * requiring them for every pair was measured and not kept (README "Suggestions").
+ */
+const SUBJECT_GROUPS = new Set(['persons with disabilities', 'refugees and migrants', 'marginalised castes and minorities', 'older persons']);
+
+/** The groups (indexes into GROUPS) a recommendation is about, under rule 7: the activity must name one of them. */
+export function subjectGroups(text: string): number[] {
+  return GROUPS.flatMap((g, k) => (SUBJECT_GROUPS.has(g.group) && g.recommendation.test(text) ? [k] : []));
+}
 
 export interface BroadAsk {
   /** Indexes into FIELDS of the fields the recommendation asks for broadly. */

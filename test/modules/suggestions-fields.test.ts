@@ -1,7 +1,8 @@
 import t from 'tap';
 import { readJudgements } from '../../bench/suggestions.lib.js';
 import { importFile } from '../../src/importers/index.js';
-import { activityFields, broadAsk, FIELDS, GROUPS, mainPurposeText } from '../../src/suggest/fields.js';
+import { activityFields, broadAsk, FIELDS, GROUPS, mainPurposeText, subjectGroups } from '../../src/suggest/fields.js';
+import { loadCrosswalk, themesOf } from '../../src/suggest/sector-theme.js';
 import { activityScope, recommendationIssues, recommendationKind, SPECIFIC_ISSUES, suggest, type EngineActivity, type EngineRecommendation } from '../../src/suggest/engine.js';
 import { buildTestApp } from '../helpers/build-test-app.js';
 import { SAMPLE_UPR, sampleIati } from '../helpers/seed.js';
@@ -204,6 +205,51 @@ t.test('the engine: a broad ask and a delivering activity are suggested, with ev
   );
 });
 
+t.test('tenth round: a recommendation about a group, a school as a place, health education', async (t) => {
+  // Rule 7 for every pair, for the groups recommendations do not name in passing (real Ugandan and Kenyan texts).
+  const about = (text: string) => subjectGroups(text).map((k) => GROUPS[k]!.group);
+  t.same(about('Improve access for persons with disabilities to education and health care, with particular focus on children'), ['persons with disabilities']);
+  t.same(about('Improve the life conditions of migrants and refugees in Uganda'), ['refugees and migrants']);
+  t.same(about('Take measures to protect the rights of women and children'), [], 'women and children are named in passing too often');
+  t.same(about('Strengthen the fight against poverty'), []);
+
+  // A school named as the place of other work is not schooling delivered (real Ugandan titles).
+  const delivers = (title: string) => activityFields(title, title).fields.map((k) => FIELDS[k]!.name);
+  t.notOk(delivers('Installation of rain water harvesting system and water tanks at a Primary School in Kalungu').includes('education'), 'water tanks at a school');
+  t.notOk(delivers('Handwashing facilities in schools').includes('education'));
+  t.ok(delivers('Support to primary schools in refugee settlements').includes('education'), 'support to schools is schooling');
+  t.ok(delivers('Teachers in schools of West Nile').includes('education'), 'teachers deliver it wherever they are');
+
+  // Health education (DAC 12261) informs people about health: a partial row, whatever its 122 group says.
+  const cw = loadCrosswalk();
+  const health = (code: string) => themesOf(cw, [code]).filter((h) => h.theme === 'Right to health').map((h) => h.strength);
+  t.same(health('12261'), ['partial']);
+  t.same(health('12220'), ['direct'], 'basic health care stays direct');
+  t.same(health('12264'), ['direct'], 'COVID-19 control is disease control, like malaria control');
+
+  // The engine: the recommendation about persons with disabilities goes only to the activity that names them.
+  const act = (id: string, title: string, dacCodes: string[]): EngineActivity => ({ id, narratives: [{ kind: 'title', lang: 'en', text: title }], dacCodes, sdgTargets: [], sdgGoals: [] });
+  const rec = (id: string, text: string, themes: string[]): EngineRecommendation => ({ id, text, themes, sdgTargets: [], sdgGoals: [] });
+  const activities = [
+    act('a-mch', 'Maternal and child health care: access to health care and education for children in West Nile', ['12220']),
+    act('a-pwd', 'Access to health care and education for children with disabilities in West Nile', ['12220']),
+    act('a-other', 'Road maintenance in Kampala', ['21020']),
+  ];
+  const recommendations = [
+    rec('r-pwd', 'Improve access for persons with disabilities to education and health care, with particular focus on children', ['Disabilities', 'Right to education', 'Right to health', 'Rights of the Child']),
+  ];
+  const without = suggest([activities[0]!, activities[2]!], recommendations).pairs;
+  t.same(without, [], 'a maternal and child health programme sharing "access", "health care" and "education" does not serve the group');
+  const pairs = suggest(activities, recommendations).pairs;
+  t.same(
+    pairs.map((p) => p.activityId),
+    ['a-pwd'],
+    'only the activity that names persons with disabilities',
+  );
+  t.match(pairs[0]!.evidence.note, /the recommendation is about persons with disabilities; the activity's text names them/);
+  t.ok(pairs[0]!.score >= 0.44);
+});
+
 t.test('a run over the real Nepal sample through the API', async (t) => {
   const { app, database, auth } = await buildTestApp(t);
   await importFile(database.db, 'upr-info', SAMPLE_UPR, { mode: 'atomic', dryRun: false });
@@ -241,4 +287,43 @@ t.test('a run over the real Nepal sample through the API', async (t) => {
   const groupRec = nepal.find((x) => x.activity === 'XI-IATI-EC_INTPA-2016/38030/0' && x.recommendation === 'upr-np-s10-17a4afe153df');
   t.equal(groupRec?.relevant, false);
   t.notOk(got.has('XI-IATI-EC_INTPA-2016/38030/0|upr-np-s10-17a4afe153df'), 'not suggested');
+});
+
+t.test('a run over the real Uganda sample through the API: the tenth round on uganda-2', async (t) => {
+  const { app, database, auth } = await buildTestApp(t);
+  await importFile(database.db, 'upr-info', SAMPLE_UPR, { mode: 'atomic', dryRun: false });
+  await importFile(database.db, 'iati', sampleIati('UG'), { mode: 'skip-invalid', dryRun: false });
+  const res = await app.inject({ method: 'POST', url: '/v1/suggestions/runs', headers: auth.editor, payload: { country: 'UG' } });
+  t.equal(res.statusCode, 201);
+  type Item = { activity: { id: string }; recommendation: { id: string }; evidence: { note?: string } };
+  const items: Item[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = (await app.inject({ method: 'GET', url: `/v1/suggestions?country=UG&limit=200${cursor ? `&cursor=${cursor}` : ''}` })).json() as { items: Item[]; nextCursor: string | null };
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  const got = new Set(items.map((s) => `${s.activity.id}|${s.recommendation.id}`));
+  const judged = readJudgements('UG2');
+  const judgement = (a: string, r: string) => judged.find((x) => x.activity === a && x.recommendation === r);
+
+  // Rule 7: "improve access for persons with disabilities to education and health care" goes only to activities that
+  // name them; UNICEF's maternal and newborn health programme does not (judged irrelevant with high confidence).
+  const pwd = 'upr-ug-s12-ad113b5e10a7';
+  t.equal(judgement('SE-0-SE-6-10717A0101-UGA-13020', pwd)?.relevant, false);
+  t.notOk(got.has(`SE-0-SE-6-10717A0101-UGA-13020|${pwd}`), 'maternal and newborn health: not suggested');
+  const forPwd = items.filter((s) => s.recommendation.id === pwd);
+  t.ok(forPwd.length > 0);
+  t.ok(forPwd.every((s) => /the recommendation is about persons with disabilities; the activity's text names them/.test(s.evidence.note ?? '')));
+  t.equal(judgement('XM-DAC-6-4-012127-11-1', pwd)?.relevant, true);
+  t.ok(got.has(`XM-DAC-6-4-012127-11-1|${pwd}`), 'inclusive eye care for persons with disabilities: suggested');
+
+  // Water tanks at a primary school deliver water, not schooling: none of the broad education asks.
+  for (const r of ['upr-ug-s12-a12d0011a5f1', 'upr-ug-s12-ae8fac8e288e', 'upr-ug-s12-ae9b18d4fe5c']) {
+    t.equal(judgement('XM-DAC-5-7-6614509', r)?.relevant, false);
+    t.notOk(got.has(`XM-DAC-5-7-6614509|${r}`), `water tanks at a school ↛ ${r}`);
+  }
+  // …while refugee education does support them (judged relevant).
+  t.equal(judgement('XI-IATI-EC_ECHO-ECHO/-HF/BUD/2018/91051', 'upr-ug-s12-ae9b18d4fe5c')?.relevant, true);
+  t.ok(got.has('XI-IATI-EC_ECHO-ECHO/-HF/BUD/2018/91051|upr-ug-s12-ae9b18d4fe5c'), 'education for refugee and host children: suggested');
 });
