@@ -10,6 +10,9 @@
  *       Bangladesh)
  *   node --import tsx bench/suggestions.agreement.ts score test/fixtures/judgements/agreement.csv
  *       per country: raw agreement, Cohen's kappa, and how many of each first judgement the second kept
+ *   node --import tsx bench/suggestions.agreement.ts full UG > /tmp/uganda-second.txt
+ *       every pair of one judged set, listed the same way (by activity, recommendations in id order, no judgement):
+ *       the sheet for a complete second annotation of a set (uganda-second.csv; README "Agreement")
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
@@ -46,17 +49,22 @@ function sample(c: JudgedSet): Judgement[] {
   return shuffle([...rel, ...irr], rand);
 }
 
-if (process.argv[2] === 'sheet') {
+if (process.argv[2] === 'sheet' || process.argv[2] === 'full') {
+  const full = process.argv[2] === 'full';
+  const only = (process.argv[3] ?? '').toUpperCase();
+  if (full && !countries.includes(only as JudgedSet)) throw new Error(`full needs one judged set: ${countries.join(', ')}`);
+  // The agreement sample was drawn from the first four sets as they stood at commit 22e12fc.
+  const sets: JudgedSet[] = full ? [only as JudgedSet] : ['KE', 'NP', 'BD', 'UG'];
   const { database, drop } = await freshDatabase();
   try {
-    await loadSample(database, [...new Set(countries.map(countryOf))]);
+    await loadSample(database, [...new Set(sets.map(countryOf))]);
     const lines: string[] = [];
-    for (const c of countries) {
+    for (const c of sets) {
       const { activities, recommendations } = await loadCountry(database.db, countryOf(c));
       const actById = new Map(activities.map((a) => [a.id, a]));
       const recById = new Map(recommendations.map((r) => [r.id, r]));
       const byAct = new Map<string, string[]>();
-      for (const j of sample(c)) byAct.set(j.activity, [...(byAct.get(j.activity) ?? []), j.recommendation]);
+      for (const j of full ? readJudgements(c) : sample(c)) byAct.set(j.activity, [...(byAct.get(j.activity) ?? []), j.recommendation]);
       lines.push(`\n##### ${setName(c)}`);
       for (const [id, recIds] of byAct) {
         lines.push(...activitySheetLines(actById.get(id)!));

@@ -13,7 +13,8 @@ import { METHODS, suggest, type Method, type ScoredPair } from '../src/suggest/e
 import { generateSuggestScale } from './generate-suggest-scale.js';
 import { freshDatabase, peakRssMb } from './lib.js';
 import { evaluate, type Evaluation } from './suggestions.eval.js';
-import { countryOf, JUDGED_SETS, keyedBySet, loadSample, readJudgements, roleOf, setName, type JudgedSet, type Judgement } from './suggestions.lib.js';
+import { existsSync } from 'node:fs';
+import { countryOf, JUDGED_SETS, keyedBySet, loadSample, readJudgements, roleOf, secondAnnotationPath, setName, type JudgedSet, type Judgement } from './suggestions.lib.js';
 
 const scale = process.argv.includes('--scale');
 const only = process.argv.find((a) => a.startsWith('--country='))?.slice('--country='.length).toUpperCase();
@@ -51,9 +52,15 @@ try {
       ['**combined**', suggest(activities, recommendations).pairs],
       ['baseline (TF-IDF, top 10)', baselineTfidf(activities, recommendations, 10)],
     ];
+    // A set with a complete second annotation (blind to the first) is also measured against it.
+    const second = existsSync(secondAnnotationPath(c)) ? readJudgements(c, secondAnnotationPath(c)) : undefined;
     for (const [name, pairs] of systems) {
       const e = evaluate(pairs, J);
       console.log(row(label, name, e, J.length, rel, highConfidenceWrong(pairs, J)));
+      if (second && (name === '**combined**' || name.startsWith('baseline'))) {
+        const e2 = evaluate(pairs, second);
+        console.log(row(`${setName(c)}, second annotation`, name, e2, second.length, second.filter((j) => j.relevant).length, highConfidenceWrong(pairs, second)));
+      }
       if (name === '**combined**') {
         f1s[c] = { combined: e.f1, baseline: 0, ...f1s[c] };
         const p = (pooled[roleOf(c)] ??= { pairs: [], J: [] });

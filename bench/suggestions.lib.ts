@@ -28,6 +28,10 @@ export const JUDGED_SETS = {
   UG4: { name: 'uganda-4', country: 'UG' },
   CO4: { name: 'colombia-4', country: 'CO' },
   BD3: { name: 'bangladesh-3', country: 'BD' },
+  UG5: { name: 'uganda-5', country: 'UG' },
+  BD4: { name: 'bangladesh-4', country: 'BD' },
+  KE3: { name: 'kenya-3', country: 'KE' },
+  NP3: { name: 'nepal-3', country: 'NP' },
 } as const;
 export type JudgedSet = keyof typeof JUDGED_SETS;
 export const setName = (s: JudgedSet) => JUDGED_SETS[s].name;
@@ -40,13 +44,14 @@ export const isJudgedSet = (s: string): s is JudgedSet => s in JUDGED_SETS;
  * was held out and evaluated in the sixth), and uganda-2 and colombia-2 (fresh Ugandan and Colombian activities pooled
  * before the seventh round's changes, held out in the seventh and eighth, tuned on since the ninth). Held out: Uganda
  * (every round), the fresh Kenyan, Nepali and Bangladeshi activities pooled before the eighth round's change (kenya-2,
- * nepal-2, bangladesh-2), and the fresh Ugandan, Colombian and Bangladeshi ones pooled before the tenth round's changes
- * (uganda-4, colombia-4, bangladesh-3). uganda-3 and colombia-3 (pooled before the ninth round's changes, held out and
- * evaluated once in it) are tuned on since the tenth. The tuning aids (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load them. A round that changes the engine after
+ * nepal-2, bangladesh-2), and the fresh Ugandan, Bangladeshi, Kenyan and Nepali ones pooled before the eleventh round's
+ * changes (uganda-5, bangladesh-4, kenya-3, nepal-3). uganda-3 and colombia-3 (pooled before the ninth round's changes,
+ * held out and evaluated once in it) are tuned on since the tenth; uganda-4, colombia-4 and bangladesh-3 (pooled before
+ * the tenth round's, held out and evaluated once in it) since the eleventh. The tuning aids (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load them. A round that changes the engine after
  * a held-out evaluation pools fresh sets before the change.
  */
-export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO', 'UG2', 'CO2', 'UG3', 'CO3'];
-export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'KE2', 'NP2', 'BD2', 'UG4', 'CO4', 'BD3'];
+export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO', 'UG2', 'CO2', 'UG3', 'CO3', 'UG4', 'CO4', 'BD3'];
+export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'KE2', 'NP2', 'BD2', 'UG5', 'BD4', 'KE3', 'NP3'];
 export const roleOf = (s: JudgedSet) => (TUNING_SETS.includes(s) ? 'tuned' : 'held out');
 
 /** The tuning sets named by `--countries=KE,NP` (default: all of them); a held-out set is an error. */
@@ -59,6 +64,8 @@ export function tuningSets(argv: string[]): JudgedSet[] {
   return list;
 }
 export const judgementsPath = (s: JudgedSet) => fromRoot(`test/fixtures/judgements/${setName(s)}.csv`);
+/** A complete second annotation of a set, blind to the first (`uganda-second.csv`), when there is one. */
+export const secondAnnotationPath = (s: JudgedSet) => fromRoot(`test/fixtures/judgements/${setName(s)}-second.csv`);
 
 /** The bundled UPR Info sample and the IATI files of the given countries. */
 export async function loadSample(database: Database, countries: string[]) {
@@ -77,8 +84,8 @@ export interface Judgement {
   reason: string;
 }
 
-export function readJudgements(c: JudgedSet): Judgement[] {
-  const rows = parse(readFileSync(judgementsPath(c), 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+export function readJudgements(c: JudgedSet, path = judgementsPath(c)): Judgement[] {
+  const rows = parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
   return rows.map((r) => ({
     activity: r.activity!,
     recommendation: r.recommendation!,

@@ -14,7 +14,9 @@
  * excluded), the seventh's held-out sets uganda-2 and colombia-2; KE 20261135, NP 20261136 and BD 20261137 (4 per kind,
  * judged activities excluded), the eighth's kenya-2, nepal-2 and bangladesh-2; UG 20261138 and CO 20261139 (4 per kind,
  * judged activities excluded), the ninth's uganda-3 and colombia-3; UG 20261140, CO 20261141 and BD 20261142 (4 per
- * kind, judged activities excluded), the tenth's uganda-4, colombia-4 and bangladesh-3 — all judged blind
+ * kind, judged activities excluded), the tenth's uganda-4, colombia-4 and bangladesh-3; UG 20261143 (5 per kind), BD
+ * 20261144 and KE 20261145 (4 per kind) and NP 20261146 (3 per kind), judged activities excluded, the eleventh's
+ * uganda-5, bangladesh-4, kenya-3 and nepal-3 — all judged blind
  * (test/fixtures/judgements/README.md).
  */
 import { writeFileSync } from 'node:fs';

@@ -3,7 +3,7 @@ import { matchSdg, sdgEvidence, sdgSide, type SdgSide } from './sdg.js';
 import { applyVariants, impliedTokens, loadConcepts, type Concepts } from './concepts.js';
 import { activityFields, broadAsk, FIELDS, GROUPS, mainPurposeText, subjectGroups, type BroadAsk } from './fields.js';
 import { loadCrosswalk, themesOf, type Crosswalk, type SectorThemeHit } from './sector-theme.js';
-import { detectLang, isBroad, sharedPhrases, termFrequencies, tokenise, type Lang, type Token } from './text.js';
+import { detectLang, isBroad, sharedPhrases, termFrequencies, tokenise, withoutOwnMoney, type Lang, type Token } from './text.js';
 
 /**
  * The suggestion engine: scores every (activity, recommendation) pair of one country with three explainable methods
@@ -139,7 +139,7 @@ const KIND_PATTERNS: [Exclude<RecommendationKind, 'other'>, RegExp][] = [
   ['report', /\b(submit|overdue)\b[^.]*\breports?\b/i],
   [
     'legislate',
-    /^(urgently |swiftly |promptly )?(adopt|enact|amend|repeal|revise|review|introduce|pass|harmoni[sz]e|abrogate)\b[^,;]*\b(legislation|legislative|laws?|bill|penal code|act|provisions|constitution)\b|^(decriminali[sz]e|criminali[sz]e|abolish the death penalty|raise the (minimum )?age)/i,
+    /^(urgently |swiftly |promptly )?(adopt|enact|amend|repeal|revise|review|introduce|pass|harmoni[sz]e|abrogate)\b[^,;]*\b(legislation|legislative|laws?|bill|penal code|act|provisions|constitution)\b|^(decriminali[sz]e|criminali[sz]e|abolish the death penalty|raise the (minimum )?age|(remove|lift|eliminate) (all )?criminal (penalties|sanctions))/i,
   ],
   // Bringing laws or policies into conformity with a treaty is the same kind of State act as harmonising them
   // ("ensure that public policies for combating poverty are in accordance with the Covenant"): it asks for work on
@@ -273,7 +273,7 @@ const BUDGET_SUPPORT = /(?<![\p{L}])(budget(ary)? support|appui budg[ée]taire|a
  * method; the sentence that says what the project does comes later).
  */
 const PROJECT_RESEARCH =
-  /\b(this|the) (project|research|study|initiative|grant) (will|seeks to|aims to|is designed to) (study|examine|explore|investigate|analy[sz]e|document|assess|map|understand|generate (evidence|knowledge)|produce (evidence|knowledge)|research)\b|\b(ce|le) (projet|programme) (va )?(étudiera|examinera|explorera|analysera|étudier|examiner|explorer|analyser)\b|\b(este|el) proyecto (va a )?(estudiará|investigará|analizará|examinará|explorará|estudiar|investigar|analizar)/iu;
+  /\b(this|the) (project|research|study|initiative|grant)(, [^.;]{1,160}?,)? (will|seeks to|aims to|is designed to) (study|examine|explore|investigate|analy[sz]e|document|assess|map|understand|generate (evidence|knowledge)|produce (evidence|knowledge)|research)\b|\b(ce|le) (projet|programme)(, [^.;]{1,160}?,)? (va )?(étudiera|examinera|explorera|analysera|étudier|examiner|explorer|analyser)\b|\b(este|el) proyecto(, [^.;]{1,160}?,)? (va a )?(estudiará|investigará|analizará|examinará|explorará|estudiar|investigar|analizar)/iu;
 
 export function activityScope(text: string, title = text, all = ''): { research: boolean; frame: boolean } {
   return { research: RESEARCH.test(text) || PROJECT_RESEARCH.test(all), frame: FRAME.test(title) || BUDGET_SUPPORT.test(all) };
@@ -338,7 +338,7 @@ function activityText(a: EngineActivity, concepts: Concepts): { text: string; la
     if (seenText.has(n.text)) continue; // descriptions often repeat the title
     seenText.add(n.text);
     parts.push(n.text);
-    const toks = tokenise(n.text, lang);
+    const toks = tokenise(withoutOwnMoney(n.text), lang);
     if (lang === 'en') {
       applyVariants(toks, concepts);
       for (const t of toks) literal.add(t.stem);

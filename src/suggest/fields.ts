@@ -29,6 +29,11 @@ export interface Field {
   activity: RegExp;
   /** An acronym that names the field only in capitals ("WASH", not "hand wash"). */
   acronym?: RegExp;
+  /**
+   * A main purpose that delivers something else with the field's means (emergency cash is relief, not poverty policy),
+   * unless it also names what the field is for (cash for poor households).
+   */
+  notActivity?: { when: RegExp; unless: RegExp };
 }
 
 /**
@@ -79,6 +84,13 @@ export const FIELDS: Field[] = [
     themes: ['Poverty'],
     recommendation: /\b(poverty|(?<!for )the poor(est)?|social protection|social security|safety nets?)\b/i,
     narrow: /\binsurance\b/i,
+    // Guideline rule 4: cash, social protection or livelihoods for poor households. Cash and relief in an emergency
+    // (a cyclone, a cross-border displacement) are humanitarian aid to whoever was hit, not a poverty policy, unless
+    // the purpose says they are for the poor.
+    notActivity: {
+      when: /\b(emergency|urgent appeal|humanitarian (response|assistance|aid|relief)|relief|urgence|emergencia)\b/i,
+      unless: /\b(poor|poorest|poverty|pauvres?|pauvret[ée]|pobres?|pobreza)\b/i,
+    },
     activity: words(
       'cash transfers?|cash[- ]based|cash assistance|cash grants?|multi[- ]purpose cash|cash for work|social protection|social assistance|safety nets?|livelihoods?|poverty|income[- ]generat\\w*',
       "transferts? mon[ée]taires?|protection sociale|filets? de s[ée]curit[ée]|moyens d'existence|pauvret[ée]|transferencias? monetarias?|protecci[óo]n social|medios de vida|pobreza",
@@ -171,17 +183,23 @@ export const GROUPS: { group: string; recommendation: RegExp; activity: RegExp }
   },
   { group: 'refugees and migrants', recommendation: /\b(refugees?|asylum|migrants?|stateless)\b/i, activity: /\b(refugees?|asylum|migrants?|stateless|displaced)\b/i },
   { group: 'older persons', recommendation: /\b(older persons|elderly|aged persons)\b/i, activity: /\b(older (persons|people)|elderly|aged)\b/i },
+  {
+    group: 'victims of armed conflict',
+    recommendation: /\bvictims of (the )?(armed )?conflicts?\b/i,
+    activity: /\b(victims?\b[^.;]{0,60}\b(armed )?conflicts?|conflict[- ]affected|v[íi]ctimas?\b[^.;]{0,60}\bconflicto|victimes?\b[^.;]{0,60}\bconflits?)\b/i,
+  },
+  { group: 'pastoralists', recommendation: /\bpastoralis(ts?|m)\b/i, activity: /\b(pastoralis(ts?|m)|pastoral|herders?|nomad(s|ic)?|agro-pastoral\w*)\b/i },
 ];
 
 /**
  * Rule 7 for every recommendation, not only broad asks: a recommendation naming persons with disabilities, refugees and
- * migrants, marginalised castes and minorities or older persons is about that group ("improve access for persons with
+ * migrants, marginalised castes and minorities, older persons, pastoralists or victims of armed conflict is about that group ("improve access for persons with
  * disabilities to education and health care"), and only an activity whose text names the group serves it on what the
  * recommendation asks; a health programme that shares "access" and "health care" with it does not. Women, girls and
  * children are left out: recommendations name them in passing ("women and children", "particularly women"), and
  * requiring them for every pair was measured and not kept (README "Suggestions").
  */
-const SUBJECT_GROUPS = new Set(['persons with disabilities', 'refugees and migrants', 'marginalised castes and minorities', 'older persons']);
+const SUBJECT_GROUPS = new Set(['persons with disabilities', 'refugees and migrants', 'marginalised castes and minorities', 'older persons', 'pastoralists', 'victims of armed conflict']);
 
 /** The groups (indexes into GROUPS) a recommendation is about, under rule 7: the activity must name one of them. */
 export function subjectGroups(text: string): number[] {
@@ -225,7 +243,7 @@ export function mainPurposeText(narratives: readonly { kind: 'title' | 'descript
  */
 export function activityFields(purpose: string, all: string): { fields: number[]; groups: number[] } {
   return {
-    fields: SUPPLY.test(purpose) ? [] : FIELDS.flatMap((f, k) => (f.activity.test(purpose) || f.acronym?.test(purpose) ? [k] : [])),
+    fields: SUPPLY.test(purpose) ? [] : FIELDS.flatMap((f, k) => ((f.activity.test(purpose) || f.acronym?.test(purpose)) && !(f.notActivity?.when.test(purpose) && !f.notActivity.unless.test(purpose)) ? [k] : [])),
     groups: GROUPS.flatMap((g, k) => (g.activity.test(all) ? [k] : [])),
   };
 }

@@ -3,6 +3,7 @@ import { readJudgements } from '../../bench/suggestions.lib.js';
 import { importFile } from '../../src/importers/index.js';
 import { activityFields, broadAsk, FIELDS, GROUPS, mainPurposeText, subjectGroups } from '../../src/suggest/fields.js';
 import { loadCrosswalk, themesOf } from '../../src/suggest/sector-theme.js';
+import { withoutOwnMoney } from '../../src/suggest/text.js';
 import { activityScope, recommendationIssues, recommendationKind, SPECIFIC_ISSUES, suggest, type EngineActivity, type EngineRecommendation } from '../../src/suggest/engine.js';
 import { buildTestApp } from '../helpers/build-test-app.js';
 import { SAMPLE_UPR, sampleIati } from '../helpers/seed.js';
@@ -250,6 +251,43 @@ t.test('tenth round: a recommendation about a group, a school as a place, health
   t.ok(pairs[0]!.score >= 0.44);
 });
 
+t.test("eleventh round: an activity's own money, research said after a clause, emergency cash, more groups", async (t) => {
+  // FCDO's component template and Sida's budget sentences (real texts) say what the record costs, not what it does.
+  const fcdo =
+    "This activity (World Health Organisation funding to COVID-19 Response) is a component of Building Resilience and an Effective Emergency Refugee Response (BRAER) reported by FCDO, with a funding type of 'Multilateral organisation' and a budget of £1,172,778. This component benefits Uganda, and works in the following sector(s): Basic health care.";
+  const cut = withoutOwnMoney(fcdo);
+  t.notMatch(cut, /budget|funding type|following sector/i);
+  t.match(cut, /Basic health care/, 'the sector names stay');
+  t.notMatch(withoutOwnMoney('The duration of the programme is 4 years, 2016-2020, with a total budget of US$ 20.0 million and a planned contribution'), /budget/);
+  t.notMatch(withoutOwnMoney("Sweden's share of the budget is 70%, equivalent to SEK 45 million"), /budget/);
+  t.equal(withoutOwnMoney('Support county assemblies to oversee the health budget'), 'Support county assemblies to oversee the health budget', 'a budget as the subject stays');
+
+  // "This project, implemented in Chile, Colombia, Ecuador, Guatemala, and Mexico, will generate evidence" (IDRC, real).
+  t.ok(activityScope('', '', 'This project, implemented in Chile, Colombia, Ecuador, Guatemala, and Mexico, will generate evidence and promote changes').research);
+  t.notOk(activityScope('', '', 'This project, implemented by UNICEF, will deliver cash transfers to 5,000 households').research);
+
+  // Rule 3: removing criminal penalties is decriminalising (real text).
+  t.equal(recommendationKind('Remove criminal penalties for offences on the basis of sexual orientation'), 'legislate');
+
+  // Rule 4: emergency cash is relief, not a poverty policy; cash for poor households is.
+  const delivers = (title: string) => activityFields(title, title).fields.map((k) => FIELDS[k]!.name);
+  t.notOk(delivers('COVID-19 - Cross-border emergency Venezuela: food, shelter, health and protection through cash assistance').includes('poverty'));
+  t.notOk(delivers('Emergency Response to Cyclone AMPHAN and COVID-19: livelihoods').includes('poverty'));
+  t.ok(delivers('Providing a safety net for vulnerable households').includes('poverty'));
+  t.ok(delivers('Emergency cash transfers to poor households in Nairobi').includes('poverty'), 'unless it is for the poor');
+
+  // Rule 7: pastoralists and victims of armed conflict are groups a recommendation is about (real texts).
+  const about = (text: string) => subjectGroups(text).map((k) => GROUPS[k]!.group);
+  t.same(about('Align policies to ensure access to land and water for pastoralists with the African Union Framework on Pastoralism'), ['pastoralists']);
+  t.same(about('Consider designing operative mechanisms to ensure that boys, girls and adolescents who are victims of the armed conflict be a priority in programmes to restore their rights'), [
+    'victims of armed conflict',
+  ]);
+  const named = (text: string) => activityFields('', text).groups.map((k) => GROUPS[k]!.group);
+  t.ok(named('Employment for victims of the armed conflict in Nariño').includes('victims of armed conflict'));
+  t.ok(named('Atención a víctimas del conflicto armado').includes('victims of armed conflict'));
+  t.notOk(named('Primary health care in Cauca').includes('victims of armed conflict'));
+});
+
 t.test('a run over the real Nepal sample through the API', async (t) => {
   const { app, database, auth } = await buildTestApp(t);
   await importFile(database.db, 'upr-info', SAMPLE_UPR, { mode: 'atomic', dryRun: false });
@@ -326,4 +364,36 @@ t.test('a run over the real Uganda sample through the API: the tenth round on ug
   // …while refugee education does support them (judged relevant).
   t.equal(judgement('XI-IATI-EC_ECHO-ECHO/-HF/BUD/2018/91051', 'upr-ug-s12-ae9b18d4fe5c')?.relevant, true);
   t.ok(got.has('XI-IATI-EC_ECHO-ECHO/-HF/BUD/2018/91051|upr-ug-s12-ae9b18d4fe5c'), 'education for refugee and host children: suggested');
+
+  // Eleventh round, on uganda-4's judged pairs. FCDO's "a budget of £1,172,778" is not the health budget the
+  // recommendation asks to raise; the same WHO-funding record still supports working with WHO on health services.
+  const four = readJudgements('UG4');
+  const judged4 = (a: string, r: string) => four.find((x) => x.activity === a && x.recommendation === r);
+  t.equal(judged4('GB-1-205206-112', 'upr-ug-s12-0f5d4e314b33')?.relevant, false);
+  t.notOk(got.has('GB-1-205206-112|upr-ug-s12-0f5d4e314b33'), "a record's own budget ↛ raise the health budget");
+  t.equal(judged4('GB-1-205206-112', 'upr-ug-s12-b97def725399')?.relevant, true);
+  t.ok(got.has('GB-1-205206-112|upr-ug-s12-b97def725399'), 'WHO funding ↔ work with WHO on health services: suggested');
+  // Pastoralists are a group the recommendation is about: COVID WASH in Nebbi names none.
+  t.equal(judged4('NL-KVK-41198890-UGA100460', 'upr-ug-s12-afe3dca93902')?.relevant, false);
+  t.notOk(got.has('NL-KVK-41198890-UGA100460|upr-ug-s12-afe3dca93902'), 'WASH ↛ land and water for pastoralists');
+});
+
+t.test('a run over the real Colombia sample through the API: the eleventh round on colombia-3 and colombia-4', async (t) => {
+  const { app, database, auth } = await buildTestApp(t);
+  await importFile(database.db, 'upr-info', SAMPLE_UPR, { mode: 'atomic', dryRun: false });
+  await importFile(database.db, 'iati', sampleIati('CO'), { mode: 'skip-invalid', dryRun: false });
+  t.equal((await app.inject({ method: 'POST', url: '/v1/suggestions/runs', headers: auth.editor, payload: { country: 'CO' } })).statusCode, 201);
+  const list = async (activity: string) =>
+    ((await app.inject({ method: 'GET', url: `/v1/suggestions?country=CO&activity=${encodeURIComponent(activity)}&limit=50` })).json() as { items: { recommendation: { id: string } }[] }).items;
+  // Emergency cash for Venezuelan refugees and migrants is relief, not the State's poverty policy: judged irrelevant
+  // against all six poverty recommendations, and none is suggested.
+  const venezuela = 'XM-DAC-5-7-6614685';
+  const four = readJudgements('CO4').filter((j) => j.activity === venezuela);
+  t.ok(four.length >= 6 && four.every((j) => !j.relevant));
+  t.same(await list(venezuela), [], 'cross-border emergency cash: no suggestion');
+  // IDRC's study ("This project, implemented in Chile, Colombia, …, will generate evidence") is research: its score is
+  // halved, and nothing it matches reaches the floor.
+  const study = 'XM-DAC-301-2-109494-001';
+  t.ok(readJudgements('CO3').some((j) => j.activity === study));
+  t.same(await list(study), [], 'research on family farming: no suggestion');
 });
