@@ -32,6 +32,9 @@ export const JUDGED_SETS = {
   BD4: { name: 'bangladesh-4', country: 'BD' },
   KE3: { name: 'kenya-3', country: 'KE' },
   NP3: { name: 'nepal-3', country: 'NP' },
+  UG6: { name: 'uganda-6', country: 'UG' },
+  KE4: { name: 'kenya-4', country: 'KE' },
+  BD5: { name: 'bangladesh-5', country: 'BD' },
 } as const;
 export type JudgedSet = keyof typeof JUDGED_SETS;
 export const setName = (s: JudgedSet) => JUDGED_SETS[s].name;
@@ -44,14 +47,15 @@ export const isJudgedSet = (s: string): s is JudgedSet => s in JUDGED_SETS;
  * was held out and evaluated in the sixth), and uganda-2 and colombia-2 (fresh Ugandan and Colombian activities pooled
  * before the seventh round's changes, held out in the seventh and eighth, tuned on since the ninth). Held out: Uganda
  * (every round), the fresh Kenyan, Nepali and Bangladeshi activities pooled before the eighth round's change (kenya-2,
- * nepal-2, bangladesh-2), and the fresh Ugandan, Bangladeshi, Kenyan and Nepali ones pooled before the eleventh round's
- * changes (uganda-5, bangladesh-4, kenya-3, nepal-3). uganda-3 and colombia-3 (pooled before the ninth round's changes,
- * held out and evaluated once in it) are tuned on since the tenth; uganda-4, colombia-4 and bangladesh-3 (pooled before
- * the tenth round's, held out and evaluated once in it) since the eleventh. The tuning aids (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load them. A round that changes the engine after
+ * nepal-2, bangladesh-2), and the fresh Ugandan, Kenyan and Bangladeshi ones pooled before the twelfth round's changes
+ * (uganda-6, kenya-4, bangladesh-5). uganda-3 and colombia-3 (pooled before the ninth round's changes, held out and
+ * evaluated once in it) are tuned on since the tenth; uganda-4, colombia-4 and bangladesh-3 (pooled before the tenth
+ * round's) since the eleventh; uganda-5, bangladesh-4, kenya-3 and nepal-3 (pooled before the eleventh round's) since
+ * the twelfth. The tuning aids (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load them. A round that changes the engine after
  * a held-out evaluation pools fresh sets before the change.
  */
-export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO', 'UG2', 'CO2', 'UG3', 'CO3', 'UG4', 'CO4', 'BD3'];
-export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'KE2', 'NP2', 'BD2', 'UG5', 'BD4', 'KE3', 'NP3'];
+export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO', 'UG2', 'CO2', 'UG3', 'CO3', 'UG4', 'CO4', 'BD3', 'UG5', 'BD4', 'KE3', 'NP3'];
+export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'KE2', 'NP2', 'BD2', 'UG6', 'KE4', 'BD5'];
 export const roleOf = (s: JudgedSet) => (TUNING_SETS.includes(s) ? 'tuned' : 'held out');
 
 /** The tuning sets named by `--countries=KE,NP` (default: all of them); a held-out set is an error. */

@@ -16,10 +16,11 @@
  * judged activities excluded), the ninth's uganda-3 and colombia-3; UG 20261140, CO 20261141 and BD 20261142 (4 per
  * kind, judged activities excluded), the tenth's uganda-4, colombia-4 and bangladesh-3; UG 20261143 (5 per kind), BD
  * 20261144 and KE 20261145 (4 per kind) and NP 20261146 (3 per kind), judged activities excluded, the eleventh's
- * uganda-5, bangladesh-4, kenya-3 and nepal-3 — all judged blind
+ * uganda-5, bangladesh-4, kenya-3 and nepal-3; UG 20261147 (5 per kind), KE 20261148 and BD 20261149 (4 per kind),
+ * the twelfth's uganda-6, kenya-4 and bangladesh-5 — all judged blind
  * (test/fixtures/judgements/README.md).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import { loadCountry } from '../src/modules/suggestions/suggestions.queries.js';
 import { baselineTfidf } from '../src/suggest/baseline.js';
@@ -30,6 +31,7 @@ import {
   activitySheetLines,
   countryOf,
   JUDGED_SETS,
+  judgementsPath,
   loadSample,
   readJudgements,
   recommendationSheetLine,
@@ -53,7 +55,10 @@ try {
   // A further draw (another seed) leaves out the activities judged already, in any set of the country.
   const judged = new Set<string>();
   if (seed !== defaultSeed) {
-    for (const s of Object.keys(JUDGED_SETS) as JudgedSet[]) if (countryOf(s) === country) for (const j of readJudgements(s)) judged.add(j.activity);
+    // (A set declared for this very draw has no file yet.)
+    for (const s of Object.keys(JUDGED_SETS) as JudgedSet[]) {
+      if (countryOf(s) === country && existsSync(judgementsPath(s))) for (const j of readJudgements(s)) judged.add(j.activity);
+    }
   }
   const byKind = new Map<ActivityKind, string[]>();
   for (const a of activities) {

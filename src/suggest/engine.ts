@@ -273,7 +273,7 @@ const BUDGET_SUPPORT = /(?<![\p{L}])(budget(ary)? support|appui budg[ée]taire|a
  * method; the sentence that says what the project does comes later).
  */
 const PROJECT_RESEARCH =
-  /\b(this|the) (project|research|study|initiative|grant)(, [^.;]{1,160}?,)? (will|seeks to|aims to|is designed to) (study|examine|explore|investigate|analy[sz]e|document|assess|map|understand|generate (evidence|knowledge)|produce (evidence|knowledge)|research)\b|\b(ce|le) (projet|programme)(, [^.;]{1,160}?,)? (va )?(étudiera|examinera|explorera|analysera|étudier|examiner|explorer|analyser)\b|\b(este|el) proyecto(, [^.;]{1,160}?,)? (va a )?(estudiará|investigará|analizará|examinará|explorará|estudiar|investigar|analizar)/iu;
+  /\b(this|the) (project|research|study|initiative|grant)(, [^.;]{1,160}?,)? ((will|seeks to|aims to|is designed to) (study|examine|explore|investigate|analy[sz]e|document|assess|map|understand|identify (the )?gaps|(generate|produce|provide|build) (the )?(evidence|knowledge)|(support|fund|conduct|carry out|undertake) research|research)|(studies|examines|explores|investigates|analy[sz]es|documents|identifies (the )?gaps|(generates|produces|provides|builds) (the )?(evidence|knowledge)))\b|\b(ce|le) (projet|programme)(, [^.;]{1,160}?,)? (va )?(étudiera|examinera|explorera|analysera|étudier|examiner|explorer|analyser)\b|\b(este|el) proyecto(, [^.;]{1,160}?,)? (va a )?(estudiará|investigará|analizará|examinará|explorará|estudiar|investigar|analizar)/iu;
 
 export function activityScope(text: string, title = text, all = ''): { research: boolean; frame: boolean } {
   return { research: RESEARCH.test(text) || PROJECT_RESEARCH.test(all), frame: FRAME.test(title) || BUDGET_SUPPORT.test(all) };

@@ -88,7 +88,7 @@ export const FIELDS: Field[] = [
     // (a cyclone, a cross-border displacement) are humanitarian aid to whoever was hit, not a poverty policy, unless
     // the purpose says they are for the poor.
     notActivity: {
-      when: /\b(emergency|urgent appeal|humanitarian (response|assistance|aid|relief)|relief|urgence|emergencia)\b/i,
+      when: /\b(emergency|urgent appeal|humanitarian (response|assistance|aid|relief)|relief|immediate (assistance|needs)|(flood|cyclone|disaster|earthquake|drought)[- ]affected|urgence|emergencia)\b/i,
       unless: /\b(poor|poorest|poverty|pauvres?|pauvret[ée]|pobres?|pobreza)\b/i,
     },
     activity: words(

@@ -93,15 +93,16 @@ const broadStems = new Set(BROAD_WORDS.split(/\s+/).filter(Boolean).map((w) => s
 /**
  * What an activity's text says about its own money and its record, not about its work: "a budget of £1,000,000", "a
  * total budget of US$ 20.0 million", "Sweden's share of the budget is 70%", and FCDO's component template ("with a
- * funding type of 'Multilateral organisation'", "works in the following sector(s):", which then names the DAC
- * sectors). Cut before tokenising: a recommendation to raise the health budget is not supported by a record that
- * states its own budget, nor one on the health sector by the template's word "sector".
+ * funding type of 'Multilateral organisation'", "works in the following sector(s): Education policy and
+ * administrative management, …": the record's DAC codes in words, which the sector-theme method already reads). Cut
+ * before tokenising: a recommendation to raise the health budget is not supported by a record that states its own
+ * budget, nor one on education policy by a record whose sector list names it.
  */
 const OWN_MONEY = [
   /\b(?:[\w']+\s+)?share\s+of\s+the\s+budget\s+is\s+[\d.,]+\s?%/gi,
   /\b(?:with\s+)?(?:(?:a|an|the|its|total|overall|estimated|final|negotiated)\s+)*budget\s+(?:of|is(?:\s+estimated)?(?:\s+to)?|amounts?\s+to|:)\s*(?:[A-Z]{3}|US\$|[£$€])?\s?\d[\d.,\s]*(?:million|billion|bn|m|MSEK|SEK|USD|EUR|GBP)?\b/gi,
   /\bwith\s+a\s+funding\s+type\s+of\s+'[^']*'/gi,
-  /\bworks\s+in\s+the\s+following\s+sector\(s\):/gi,
+  /\bworks\s+in\s+the\s+following\s+sector\(s\):[^.]*\./gi,
 ];
 export function withoutOwnMoney(text: string): string {
   let out = text;
