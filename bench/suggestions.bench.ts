@@ -44,12 +44,12 @@ try {
   const pooled: Record<string, { pairs: ScoredPair[]; J: Judgement[] }> = {};
   for (const c of countries) {
     const J = readJudgements(c);
-    const { activities, recommendations } = await loadCountry(database.db, countryOf(c));
+    const { activities, recommendations, country } = await loadCountry(database.db, countryOf(c));
     const label = `${setName(c)} (${roleOf(c)})`;
     const rel = J.filter((j) => j.relevant).length;
     const systems: [string, ScoredPair[]][] = [
-      ...METHODS.map((m) => [`${m} alone`, suggest(activities, recommendations, { methods: [m as Method] }).pairs] as [string, ScoredPair[]]),
-      ['**combined**', suggest(activities, recommendations).pairs],
+      ...METHODS.map((m) => [`${m} alone`, suggest(activities, recommendations, { methods: [m as Method], country }).pairs] as [string, ScoredPair[]]),
+      ['**combined**', suggest(activities, recommendations, { country }).pairs],
       ['baseline (TF-IDF, top 10)', baselineTfidf(activities, recommendations, 10)],
     ];
     // A set with a complete second annotation (blind to the first) is also measured against it.

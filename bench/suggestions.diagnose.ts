@@ -24,11 +24,12 @@ const params: EngineParams = { ...DEFAULT_PARAMS, ...override, weights: { ...DEF
 const { database, drop } = await freshDatabase();
 try {
   await loadSample(database, [country]);
-  const { activities, recommendations } = await loadCountry(database.db, country);
+  const loaded = await loadCountry(database.db, country);
+  const { activities, recommendations } = loaded;
   const J = readJudgements(set!);
-  const pairs = suggest(activities, recommendations, { params: override }).pairs;
+  const pairs = suggest(activities, recommendations, { params: override, country: loaded.country }).pairs;
   const got = new Map(pairs.map((p) => [`${p.activityId}|${p.recommendationId}`, p]));
-  const loose = suggest(activities, recommendations, { params: { ...override, recRelative: 0, maxPerActivity: 1000 } }).pairs;
+  const loose = suggest(activities, recommendations, { params: { ...override, recRelative: 0, maxPerActivity: 1000 }, country: loaded.country }).pairs;
   const gotLoose = new Map(loose.map((p) => [`${p.activityId}|${p.recommendationId}`, p]));
 
   const cw = loadCrosswalk();

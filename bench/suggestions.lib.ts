@@ -35,6 +35,10 @@ export const JUDGED_SETS = {
   UG6: { name: 'uganda-6', country: 'UG' },
   KE4: { name: 'kenya-4', country: 'KE' },
   BD5: { name: 'bangladesh-5', country: 'BD' },
+  KE5: { name: 'kenya-5', country: 'KE' },
+  BD6: { name: 'bangladesh-6', country: 'BD' },
+  NP4: { name: 'nepal-4', country: 'NP' },
+  UG7: { name: 'uganda-7', country: 'UG' },
 } as const;
 export type JudgedSet = keyof typeof JUDGED_SETS;
 export const setName = (s: JudgedSet) => JUDGED_SETS[s].name;
@@ -47,15 +51,16 @@ export const isJudgedSet = (s: string): s is JudgedSet => s in JUDGED_SETS;
  * was held out and evaluated in the sixth), and uganda-2 and colombia-2 (fresh Ugandan and Colombian activities pooled
  * before the seventh round's changes, held out in the seventh and eighth, tuned on since the ninth). Held out: Uganda
  * (every round), the fresh Kenyan, Nepali and Bangladeshi activities pooled before the eighth round's change (kenya-2,
- * nepal-2, bangladesh-2), and the fresh Ugandan, Kenyan and Bangladeshi ones pooled before the twelfth round's changes
- * (uganda-6, kenya-4, bangladesh-5). uganda-3 and colombia-3 (pooled before the ninth round's changes, held out and
- * evaluated once in it) are tuned on since the tenth; uganda-4, colombia-4 and bangladesh-3 (pooled before the tenth
- * round's) since the eleventh; uganda-5, bangladesh-4, kenya-3 and nepal-3 (pooled before the eleventh round's) since
- * the twelfth. The tuning aids (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load them. A round that changes the engine after
+ * nepal-2, bangladesh-2), and the fresh Kenyan, Bangladeshi, Nepali and Ugandan ones pooled before the thirteenth
+ * round's changes (kenya-5, bangladesh-6, nepal-4, uganda-7). uganda-3 and colombia-3 (pooled before the ninth round's
+ * changes, held out and evaluated once in it) are tuned on since the tenth; uganda-4, colombia-4 and bangladesh-3
+ * (pooled before the tenth round's) since the eleventh; uganda-5, bangladesh-4, kenya-3 and nepal-3 (pooled before the
+ * eleventh round's) since the twelfth; uganda-6, kenya-4 and bangladesh-5 (pooled before the twelfth round's) since the
+ * thirteenth. The tuning aids (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load them. A round that changes the engine after
  * a held-out evaluation pools fresh sets before the change.
  */
-export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO', 'UG2', 'CO2', 'UG3', 'CO3', 'UG4', 'CO4', 'BD3', 'UG5', 'BD4', 'KE3', 'NP3'];
-export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'KE2', 'NP2', 'BD2', 'UG6', 'KE4', 'BD5'];
+export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO', 'UG2', 'CO2', 'UG3', 'CO3', 'UG4', 'CO4', 'BD3', 'UG5', 'BD4', 'KE3', 'NP3', 'UG6', 'KE4', 'BD5'];
+export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'KE2', 'NP2', 'BD2', 'KE5', 'BD6', 'NP4', 'UG7'];
 export const roleOf = (s: JudgedSet) => (TUNING_SETS.includes(s) ? 'tuned' : 'held out');
 
 /** The tuning sets named by `--countries=KE,NP` (default: all of them); a held-out set is an error. */

@@ -17,7 +17,8 @@
  * kind, judged activities excluded), the tenth's uganda-4, colombia-4 and bangladesh-3; UG 20261143 (5 per kind), BD
  * 20261144 and KE 20261145 (4 per kind) and NP 20261146 (3 per kind), judged activities excluded, the eleventh's
  * uganda-5, bangladesh-4, kenya-3 and nepal-3; UG 20261147 (5 per kind), KE 20261148 and BD 20261149 (4 per kind),
- * the twelfth's uganda-6, kenya-4 and bangladesh-5 — all judged blind
+ * the twelfth's uganda-6, kenya-4 and bangladesh-5; KE 20261150, BD 20261151 (4 per kind), NP 20261152 (3 per kind) and
+ * UG 20261153 (4 per kind), the thirteenth's kenya-5, bangladesh-6, nepal-4 and uganda-7 — all judged blind
  * (test/fixtures/judgements/README.md).
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -49,7 +50,8 @@ const seed = Number(process.argv[4] ?? defaultSeed);
 const { database, drop } = await freshDatabase();
 try {
   await loadSample(database, [country]);
-  const { activities, recommendations } = await loadCountry(database.db, country);
+  const loaded = await loadCountry(database.db, country);
+  const { activities, recommendations } = loaded;
   const rand = rng(seed);
 
   // A further draw (another seed) leaves out the activities judged already, in any set of the country.
@@ -80,8 +82,8 @@ try {
   };
   const low = { floor: 0.05, maxPerActivity: 10 };
   const sources: [string, Map<string, string[]>][] = [
-    ...(['sector-theme', 'text'] as Method[]).map((m) => [m, top(suggest(activities, recommendations, { methods: [m], params: low }).pairs, 2)] as [string, Map<string, string[]>]),
-    ['combined', top(suggest(activities, recommendations, { params: low }).pairs, 2)],
+    ...(['sector-theme', 'text'] as Method[]).map((m) => [m, top(suggest(activities, recommendations, { methods: [m], params: low, country: loaded.country }).pairs, 2)] as [string, Map<string, string[]>]),
+    ['combined', top(suggest(activities, recommendations, { params: low, country: loaded.country }).pairs, 2)],
     ['baseline', top(baselineTfidf(activities, recommendations, 10), 2)],
   ];
 

@@ -19,11 +19,12 @@ const methods = (process.env.METHODS?.split(',').filter(Boolean) ?? [...METHODS]
 const { database, drop } = await freshDatabase();
 try {
   await loadSample(database, [country]);
-  const { activities, recommendations } = await loadCountry(database.db, country);
+  const loaded = await loadCountry(database.db, country);
+  const { activities, recommendations } = loaded;
   const J = readJudgements(set);
   const judged = new Set(J.map((j) => `${j.activity}|${j.recommendation}`));
   const acts = new Set(J.map((j) => j.activity));
-  const pairs = suggest(activities, recommendations, { methods }).pairs.filter(
+  const pairs = suggest(activities, recommendations, { methods, country: loaded.country }).pairs.filter(
     (p) => acts.has(p.activityId) && !judged.has(`${p.activityId}|${p.recommendationId}`),
   );
   const actById = new Map(activities.map((a) => [a.id, a]));

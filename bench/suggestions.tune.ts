@@ -37,7 +37,7 @@ try {
       console.log(`| ${name} | ${label} | ${e.suggested} | ${f2(e.judgedShare)} | ${f2(e.precision)} | ${f2(e.recall)} | ${f2(e.f1)} | ${f2(e.precisionAt1)} | ${f2(e.silentWhenNothing)} | ${wrong} |`);
     };
     for (const d of data) {
-      const pairs = suggest(d.activities, d.recommendations, { params }).pairs;
+      const pairs = suggest(d.activities, d.recommendations, { params, country: d.country }).pairs;
       line(setName(d.c), pairs, d.J);
       const keyed = keyedBySet(d.c, pairs, d.J);
       all.pairs.push(...keyed.pairs);

@@ -21,6 +21,8 @@ export interface EngineActivity {
   dacCodes: string[];
   sdgTargets: string[];
   sdgGoals: string[];
+  /** Its recipient countries (ISO alpha-2), when known: more than one makes it a multi-country activity (rule 8). */
+  countries?: string[];
 }
 
 export interface EngineRecommendation {
@@ -251,7 +253,7 @@ export function recommendationKind(text: string): RecommendationKind {
  * precision; it is not applied.)
  */
 const RESEARCH =
-  /(?<![\p{L}])(research\w*|stud(y|ies)|survey\w*|seroprevalence|surveillance|cohort|epidemiolog\w*|documenting|assessing|(impact|socio-?economic) assessments?|(seeks?|aims?) to understand|understanding how|analy[sz]\w*|recherche\w*|[ée]tudes?|enqu[êe]tes?|investigaci[óo]n\w*|estudios?|encuestas?)(?![\p{L}])/iu;
+  /(?<![\p{L}])(research\w*|stud(y|ies)|survey\w*|seroprevalence|surveillance|cohort|epidemiolog\w*|documenting|assessing|(impact|socio-?economic) assessments?|inception[- ]phase|(seeks?|aims?) to understand|understanding how|analy[sz]\w*|recherche\w*|[ée]tudes?|enqu[êe]tes?|investigaci[óo]n\w*|estudios?|encuestas?)(?![\p{L}])/iu;
 
 /**
  * Frame grants and budget support: one text for a whole portfolio (Sida publishes a CSO's frame grant once per DAC
@@ -462,7 +464,13 @@ function keepBest(list: Kept[], k: Kept, max: number) {
 export function suggest(
   activities: EngineActivity[],
   recommendations: EngineRecommendation[],
-  opts: { methods?: readonly Method[]; params?: Partial<EngineParams>; crosswalk?: Crosswalk } = {},
+  opts: {
+    methods?: readonly Method[];
+    params?: Partial<EngineParams>;
+    crosswalk?: Crosswalk;
+    /** The run's country and its names (rule 8: a multi-country activity that never names it is scored lower). */
+    country?: { code: string; names: readonly string[] };
+  } = {},
 ): EngineResult {
   const methods = new Set<Method>(opts.methods?.length ? opts.methods : METHODS);
   const params: EngineParams = { ...DEFAULT_PARAMS, ...opts.params, weights: { ...DEFAULT_PARAMS.weights, ...opts.params?.weights } };
@@ -540,7 +548,10 @@ export function suggest(
       }
     }
   }
-  const researchFactor = Float64Array.from(acts, (a) => (a.scope.research ? params.researchFactor : 1));
+  // Rule 8: an activity of several countries whose text never names this one is judged on what it says, which is
+  // seldom work here; it is scored like research (the two do not compound).
+  const unnamed = countryUnnamed(activities, opts.country);
+  const researchFactor = Float64Array.from(acts, (a, i) => (a.scope.research || unnamed[i] ? params.researchFactor : 1));
   const frame = Uint8Array.from(acts, (a) => (a.scope.frame ? 1 : 0));
   const touched: number[] = [];
   const seen = new Uint8Array(n);
@@ -711,9 +722,27 @@ export function suggest(
       if (r.issues.length) notes.push(`the recommendation names ${r.issues.map((k) => SPECIFIC_ISSUES[k]!.issue).join(', ')}; the activity's text does too`);
       if (r.groups.length) notes.push(`the recommendation is about ${r.groups.map((g) => GROUPS[g]!.group).join(', ')}; the activity's text names them`);
       if (a.scope.research) notes.push('score lowered: research activity');
+      else if (unnamed[i]) notes.push(`score lowered: a multi-country activity whose text does not name ${opts.country!.names[0]}`);
       if (notes.length) evidence.note = notes.join('; ');
       pairs.push({ activityId: a.id, recommendationId: r.id, score: k.score, methods: used, evidence });
     }
   });
   return { pairs, pairsConsidered: acts.length * recs.length, pairsScored };
+}
+
+/**
+ * Rule 8 of the judging guideline: a multi-country activity (more than one recipient country) counts for a country
+ * when its text names it. Names are matched as whole words with their demonyms (Kenya, Kenyan; Nepal, Nepali,
+ * Nepalese; Bangladesh, Bangladeshi). Without the run's country, or for activities of one country, nothing is flagged.
+ */
+export function countryUnnamed(activities: readonly EngineActivity[], country?: { code: string; names: readonly string[] }): Uint8Array {
+  const out = new Uint8Array(activities.length);
+  if (!country?.names.length) return out;
+  const escaped = country.names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const named = new RegExp(`(?<![\\p{L}])(${escaped.join('|')})(n|ns|i|is|ese)?(?![\\p{L}])`, 'iu');
+  activities.forEach((a, i) => {
+    if ((a.countries?.length ?? 0) <= 1 || a.countries!.every((c) => c === country.code)) return;
+    if (!a.narratives.some((n) => named.test(n.text))) out[i] = 1;
+  });
+  return out;
 }

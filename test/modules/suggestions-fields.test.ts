@@ -4,7 +4,7 @@ import { importFile } from '../../src/importers/index.js';
 import { activityFields, broadAsk, FIELDS, GROUPS, mainPurposeText, subjectGroups } from '../../src/suggest/fields.js';
 import { loadCrosswalk, themesOf } from '../../src/suggest/sector-theme.js';
 import { withoutOwnMoney } from '../../src/suggest/text.js';
-import { activityScope, recommendationIssues, recommendationKind, SPECIFIC_ISSUES, suggest, type EngineActivity, type EngineRecommendation } from '../../src/suggest/engine.js';
+import { activityScope, countryUnnamed, recommendationIssues, recommendationKind, SPECIFIC_ISSUES, suggest, type EngineActivity, type EngineRecommendation } from '../../src/suggest/engine.js';
 import { buildTestApp } from '../helpers/build-test-app.js';
 import { SAMPLE_UPR, sampleIati } from '../helpers/seed.js';
 
@@ -303,6 +303,49 @@ t.test('twelfth round: research said in the present tense or as gaps and evidenc
   t.ok(delivers('Cash grants for the poorest flood-affected households').includes('poverty'), 'unless it is for the poor');
 });
 
+t.test('thirteenth round: an inception phase is not delivery; a multi-country activity must name the country (rule 8)', async (t) => {
+  t.ok(activityScope('COVID-19 Inception-phase - Resilience & Livelihood Improvement for Youth through systems').research, 'an inception phase designs, it does not deliver');
+  t.notOk(activityScope('Resilience & Livelihood Improvement for Youth').research);
+
+  const act = (id: string, text: string, countries: string[]): EngineActivity => ({
+    id,
+    narratives: [{ kind: 'title', lang: 'en', text }],
+    dacCodes: [],
+    sdgTargets: [],
+    sdgGoals: [],
+    countries,
+  });
+  const kenya = { code: 'KE', names: ['Kenya'] };
+  const flags = countryUnnamed(
+    [
+      act('a', 'Love Alliance Across Africa: communities advocate for change', ['KE', 'UG', 'ZA']),
+      act('b', 'Kenyan and Ugandan youth networks', ['KE', 'UG']),
+      act('c', 'Nairobi informal settlements water supply', ['KE']),
+      act('d', 'Regional programme in East Africa', []),
+    ],
+    kenya,
+  );
+  t.same([...flags], [1, 0, 0, 0], 'only the multi-country activity that never names Kenya (a demonym names it)');
+  t.same([...countryUnnamed([act('a', 'Across Africa', ['KE', 'UG'])])], [0], 'without the run country: off');
+
+  // The engine: the same broad delivery (rule 4) is suggested for the activity of one country, and not for the
+  // multi-country one that never names Kenya (its score is halved, like research).
+  const activities = [act('multi', 'Support to primary schools', ['KE', 'UG', 'ZA']), act('single', 'Support to primary schools', ['KE'])];
+  const recs: EngineRecommendation[] = [
+    { id: 'r', text: 'Continue to develop programmes and measures aimed at ensuring quality and free education for its population', themes: ['Right to education'], sdgTargets: [], sdgGoals: [] },
+  ];
+  const without = suggest(activities, recs).pairs.map((p) => p.activityId).sort();
+  t.same(without, ['multi', 'single'], 'without the run country both are suggested');
+  const withCountry = suggest(activities, recs, { country: kenya }).pairs;
+  t.same(
+    withCountry.map((p) => p.activityId),
+    ['single'],
+    'with it, only the activity of one country',
+  );
+  const low = suggest(activities, recs, { country: kenya, params: { floor: 0.05 } }).pairs.find((p) => p.activityId === 'multi');
+  t.match(low?.evidence.note, /score lowered: a multi-country activity whose text does not name Kenya/);
+});
+
 t.test('a run over the real Nepal sample through the API', async (t) => {
   const { app, database, auth } = await buildTestApp(t);
   await importFile(database.db, 'upr-info', SAMPLE_UPR, { mode: 'atomic', dryRun: false });
@@ -413,7 +456,7 @@ t.test('a run over the real Colombia sample through the API: the eleventh round 
   t.same(await list(study), [], 'research on family farming: no suggestion');
 });
 
-t.test('a run over the real Bangladesh and Kenya samples through the API: the twelfth round on bangladesh-4 and kenya-3', async (t) => {
+t.test('a run over the real Bangladesh and Kenya samples through the API: the twelfth and thirteenth rounds on bangladesh-4, kenya-3 and kenya-4', async (t) => {
   const { app, database, auth } = await buildTestApp(t);
   await importFile(database.db, 'upr-info', SAMPLE_UPR, { mode: 'atomic', dryRun: false });
   for (const c of ['BD', 'KE']) {
@@ -443,4 +486,13 @@ t.test('a run over the real Bangladesh and Kenya samples through the API: the tw
   t.ok(ke3.length >= 4);
   const kenya = await list('KE', comms);
   t.notOk(kenya.some((r) => ke3.includes(r)), 'communications and data ↛ the education recommendations judged irrelevant');
+  // Thirteenth round, on kenya-4: Love Alliance works in several African countries and never names Kenya (rule 8);
+  // the youth-livelihoods inception phase analyses and designs, it does not deliver (rule 4).
+  const ke4 = readJudgements('KE4');
+  for (const a of ['NL-KVK-41207989-P-62601', 'SE-0-SE-6-13620A0102-KEN-32130']) {
+    const judged = ke4.filter((j) => j.activity === a);
+    t.ok(judged.length >= 3 && judged.filter((j) => !j.relevant).length >= 3);
+    const irrelevant = judged.filter((j) => !j.relevant).map((j) => j.recommendation);
+    t.notOk((await list('KE', a)).some((r) => irrelevant.includes(r)), `${a}: none of the pairs judged irrelevant`);
+  }
 });

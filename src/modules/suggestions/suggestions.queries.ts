@@ -12,7 +12,10 @@ import type { SuggestionStatus } from './suggestions.schemas.js';
 // ---------------------------------------------------------------- loading a country
 
 /** One country's activities and recommendations as the engine reads them: two set-based queries. */
-export async function loadCountry(db: Db, country: string): Promise<{ activities: EngineActivity[]; recommendations: EngineRecommendation[] }> {
+export async function loadCountry(
+  db: Db,
+  country: string,
+): Promise<{ activities: EngineActivity[]; recommendations: EngineRecommendation[]; country: { code: string; names: string[] } }> {
   const acts = await queryRows<{
     id: string;
     titles: { lang: string | null; text: string }[];
@@ -21,14 +24,25 @@ export async function loadCountry(db: Db, country: string): Promise<{ activities
     dac3: string[];
     sdg_targets: string[];
     sdg_goals: string[];
+    country_codes: string[];
   }>(
     db,
-    sql`select a.iati_identifier as id, a.titles, a.descriptions, a.sector_codes, a.sdg_targets, a.sdg_goals,
+    sql`select a.iati_identifier as id, a.titles, a.descriptions, a.sector_codes, a.sdg_targets, a.sdg_goals, a.country_codes,
           array(select distinct s.code from activity_sectors s where s.activity_id = a.iati_identifier and s.vocabulary = '2') as dac3
         from activities a
         where a.country_codes @> array[${country}]::text[]
         order by a.iati_identifier`,
   );
+  // The country's names (rule 8: a multi-country activity that never names the country is scored lower).
+  const names = (
+    await queryRows<{ name: string }>(
+      db,
+      sql`select name from countries where code = ${country} union select alias as name from country_aliases where code = ${country}`,
+    )
+  )
+    .map((r) => r.name)
+    .filter((n) => n.trim().length > 2)
+    .sort((a, b) => b.length - a.length);
   const recs = await db
     .select({
       id: recommendations.id,
@@ -50,8 +64,10 @@ export async function loadCountry(db: Db, country: string): Promise<{ activities
       dacCodes: [...a.sector_codes, ...(a.dac3 ?? []).filter((c) => /^\d{3}$/.test(c))],
       sdgTargets: a.sdg_targets,
       sdgGoals: a.sdg_goals,
+      countries: a.country_codes,
     })),
     recommendations: recs,
+    country: { code: country, names },
   };
 }
 
@@ -99,7 +115,7 @@ export async function runSuggestions(db: Db, opts: RunOptions): Promise<RunRepor
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${'suggestions:' + opts.country}))`);
     const data = await loadCountry(tx, opts.country);
     const t1 = performance.now();
-    const result = suggest(data.activities, data.recommendations, { methods, params: opts.params });
+    const result = suggest(data.activities, data.recommendations, { methods, params: opts.params, country: data.country });
     const t2 = performance.now();
 
     await tx.insert(suggestionRuns).values({
