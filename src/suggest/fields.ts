@@ -193,13 +193,21 @@ export const GROUPS: { group: string; recommendation: RegExp; activity: RegExp }
 
 /**
  * Rule 7 for every recommendation, not only broad asks: a recommendation naming persons with disabilities, refugees and
- * migrants, marginalised castes and minorities, older persons, pastoralists or victims of armed conflict is about that group ("improve access for persons with
- * disabilities to education and health care"), and only an activity whose text names the group serves it on what the
- * recommendation asks; a health programme that shares "access" and "health care" with it does not. Women, girls and
+ * migrants, marginalised castes and minorities, older persons, pastoralists or victims of armed conflict is about that
+ * group ("improve access for persons with disabilities to education and health care"), and only an activity whose text
+ * names the group serves it on what the recommendation asks; a health programme that shares "access" and "health care"
+ * with it does not. Women, girls and
  * children are left out: recommendations name them in passing ("women and children", "particularly women"), and
  * requiring them for every pair was measured and not kept (README "Suggestions").
  */
-const SUBJECT_GROUPS = new Set(['persons with disabilities', 'refugees and migrants', 'marginalised castes and minorities', 'older persons', 'pastoralists', 'victims of armed conflict']);
+const SUBJECT_GROUPS = new Set([
+  'persons with disabilities',
+  'refugees and migrants',
+  'marginalised castes and minorities',
+  'older persons',
+  'pastoralists',
+  'victims of armed conflict',
+]);
 
 /** The groups (indexes into GROUPS) a recommendation is about, under rule 7: the activity must name one of them. */
 export function subjectGroups(text: string): number[] {

@@ -33,16 +33,23 @@ export async function loadCountry(
         where a.country_codes @> array[${country}]::text[]
         order by a.iati_identifier`,
   );
-  // The country's names (rule 8: a multi-country activity that never names the country is scored lower).
-  const names = (
-    await queryRows<{ name: string }>(
-      db,
-      sql`select name from countries where code = ${country} union select alias as name from country_aliases where code = ${country}`,
-    )
-  )
-    .map((r) => r.name)
-    .filter((n) => n.trim().length > 2)
-    .sort((a, b) => b.length - a.length);
+  // The country's names, its ISO name first, then its aliases (rule 8: a multi-country activity that never names the
+  // country is scored lower; the first name is the one the evidence shows).
+  const nameRows = await queryRows<{ name: string; alias: boolean }>(
+    db,
+    sql`select name, false as alias from countries where code = ${country}
+        union select alias as name, true as alias from country_aliases where code = ${country}`,
+  );
+  // (Aliases are stored normalised, in lower case: one spelling per name is enough, the match ignores case.)
+  const names = [
+    ...new Map(
+      nameRows
+        .filter((r) => r.name.trim().length > 2)
+        .sort((a, b) => Number(a.alias) - Number(b.alias) || b.name.length - a.name.length)
+        .reverse()
+        .map((r) => [r.name.toLowerCase(), r.name]),
+    ).values(),
+  ].reverse();
   const recs = await db
     .select({
       id: recommendations.id,
