@@ -1,4 +1,4 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { readJudgements } from '../../bench/suggestions.lib.js';
 import { importFile } from '../../src/importers/index.js';
 import { activityFields, broadAsk, FIELDS, GROUPS, mainPurposeText, subjectGroups } from '../../src/suggest/fields.js';
@@ -13,6 +13,33 @@ import { SAMPLE_UPR, sampleIati } from '../helpers/seed.js';
 
 const fieldNames = (text: string, themes: string[], opts = { stateAct: false, specificIssue: false }) => broadAsk(text, themes, opts).fields.map((k) => FIELDS[k]!.name);
 const groupNames = (text: string, themes: string[]) => broadAsk(text, themes, { stateAct: false, specificIssue: false }).groups.map((k) => GROUPS[k]!.group);
+
+type Listed = { activity: { id: string }; recommendation: { id: string }; score: number; methods: string[]; evidence: { note?: string } };
+type App = Awaited<ReturnType<typeof buildTestApp>>['app'];
+
+/** An app with the UPR Info sample and these countries' IATI files, and a suggestion run of each through the API. */
+async function runCountries(t: Test, countries: string[]) {
+  const { app, database, auth } = await buildTestApp(t);
+  await importFile(database.db, 'upr-info', SAMPLE_UPR, { mode: 'atomic', dryRun: false });
+  for (const c of countries) {
+    await importFile(database.db, 'iati', sampleIati(c), { mode: 'skip-invalid', dryRun: false });
+    t.equal((await app.inject({ method: 'POST', url: '/v1/suggestions/runs', headers: auth.editor, payload: { country: c } })).statusCode, 201);
+  }
+  return app;
+}
+
+/** Every open suggestion of a country (of one activity, if given), all pages. */
+async function listSuggestions(app: App, country: string, activity?: string): Promise<Listed[]> {
+  const items: Listed[] = [];
+  let cursor: string | null = null;
+  do {
+    const query = `country=${country}${activity ? `&activity=${encodeURIComponent(activity)}` : ''}&limit=200${cursor ? `&cursor=${cursor}` : ''}`;
+    const page = (await app.inject({ method: 'GET', url: `/v1/suggestions?${query}` })).json() as { items: Listed[]; nextCursor: string | null };
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
 
 t.test('which recommendations ask broadly for a field', async (t) => {
   // Real UPR Info texts (Kenya 2010, Nepal 2011).
@@ -347,19 +374,7 @@ t.test('thirteenth round: an inception phase is not delivery; a multi-country ac
 });
 
 t.test('a run over the real Nepal sample through the API', async (t) => {
-  const { app, database, auth } = await buildTestApp(t);
-  await importFile(database.db, 'upr-info', SAMPLE_UPR, { mode: 'atomic', dryRun: false });
-  await importFile(database.db, 'iati', sampleIati('NP'), { mode: 'skip-invalid', dryRun: false });
-  const res = await app.inject({ method: 'POST', url: '/v1/suggestions/runs', headers: auth.editor, payload: { country: 'NP' } });
-  t.equal(res.statusCode, 201);
-  type Item = { activity: { id: string }; recommendation: { id: string }; evidence: Record<string, { summary: string }> };
-  const items: Item[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = (await app.inject({ method: 'GET', url: `/v1/suggestions?country=NP&limit=200${cursor ? `&cursor=${cursor}` : ''}` })).json() as { items: Item[]; nextCursor: string | null };
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
+  const items = await listSuggestions(await runCountries(t, ['NP']), 'NP');
   const got = new Map(items.map((s) => [`${s.activity.id}|${s.recommendation.id}`, s]));
   const nepal = readJudgements('NP');
 
@@ -376,8 +391,7 @@ t.test('a run over the real Nepal sample through the API', async (t) => {
     t.match(JSON.stringify(s?.evidence), /broad ask for/, 'the evidence names the broad ask');
   }
   // Text alone, uncorroborated by a crosswalk row, an SDG target or a broad field, needs a score of 0.6.
-  type Scored = Item & { score: number; methods: string[] };
-  const textOnly = (items as Scored[]).filter((x) => x.methods.length === 1 && x.methods[0] === 'text' && !/broad ask/.test(JSON.stringify(x.evidence)));
+  const textOnly = items.filter((x) => x.methods.length === 1 && x.methods[0] === 'text' && !/broad ask/.test(JSON.stringify(x.evidence)));
   t.ok(textOnly.every((x) => x.score >= 0.6), `text-only suggestions score at least 0.6 (${textOnly.length})`);
   // The general school-sector plan names no girls, Dalits or minorities (rule 7; judged 0 in nepal.csv).
   const groupRec = nepal.find((x) => x.activity === 'XI-IATI-EC_INTPA-2016/38030/0' && x.recommendation === 'upr-np-s10-17a4afe153df');
@@ -386,19 +400,7 @@ t.test('a run over the real Nepal sample through the API', async (t) => {
 });
 
 t.test('a run over the real Uganda sample through the API: the tenth round on uganda-2', async (t) => {
-  const { app, database, auth } = await buildTestApp(t);
-  await importFile(database.db, 'upr-info', SAMPLE_UPR, { mode: 'atomic', dryRun: false });
-  await importFile(database.db, 'iati', sampleIati('UG'), { mode: 'skip-invalid', dryRun: false });
-  const res = await app.inject({ method: 'POST', url: '/v1/suggestions/runs', headers: auth.editor, payload: { country: 'UG' } });
-  t.equal(res.statusCode, 201);
-  type Item = { activity: { id: string }; recommendation: { id: string }; evidence: { note?: string } };
-  const items: Item[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = (await app.inject({ method: 'GET', url: `/v1/suggestions?country=UG&limit=200${cursor ? `&cursor=${cursor}` : ''}` })).json() as { items: Item[]; nextCursor: string | null };
-    items.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
+  const items = await listSuggestions(await runCountries(t, ['UG']), 'UG');
   const got = new Set(items.map((s) => `${s.activity.id}|${s.recommendation.id}`));
   const judged = readJudgements('UG2');
   const judgement = (a: string, r: string) => judged.find((x) => x.activity === a && x.recommendation === r);
@@ -437,12 +439,8 @@ t.test('a run over the real Uganda sample through the API: the tenth round on ug
 });
 
 t.test('a run over the real Colombia sample through the API: the eleventh round on colombia-3 and colombia-4', async (t) => {
-  const { app, database, auth } = await buildTestApp(t);
-  await importFile(database.db, 'upr-info', SAMPLE_UPR, { mode: 'atomic', dryRun: false });
-  await importFile(database.db, 'iati', sampleIati('CO'), { mode: 'skip-invalid', dryRun: false });
-  t.equal((await app.inject({ method: 'POST', url: '/v1/suggestions/runs', headers: auth.editor, payload: { country: 'CO' } })).statusCode, 201);
-  const list = async (activity: string) =>
-    ((await app.inject({ method: 'GET', url: `/v1/suggestions?country=CO&activity=${encodeURIComponent(activity)}&limit=50` })).json() as { items: { recommendation: { id: string } }[] }).items;
+  const app = await runCountries(t, ['CO']);
+  const list = (activity: string) => listSuggestions(app, 'CO', activity);
   // Emergency cash for Venezuelan refugees and migrants is relief, not the State's poverty policy: judged irrelevant
   // against all six poverty recommendations, and none is suggested.
   const venezuela = 'XM-DAC-5-7-6614685';
@@ -457,16 +455,8 @@ t.test('a run over the real Colombia sample through the API: the eleventh round 
 });
 
 t.test('a run over the real Bangladesh and Kenya samples through the API: the twelfth and thirteenth rounds on bangladesh-4, kenya-3 and kenya-4', async (t) => {
-  const { app, database, auth } = await buildTestApp(t);
-  await importFile(database.db, 'upr-info', SAMPLE_UPR, { mode: 'atomic', dryRun: false });
-  for (const c of ['BD', 'KE']) {
-    await importFile(database.db, 'iati', sampleIati(c), { mode: 'skip-invalid', dryRun: false });
-    t.equal((await app.inject({ method: 'POST', url: '/v1/suggestions/runs', headers: auth.editor, payload: { country: c } })).statusCode, 201);
-  }
-  const list = async (country: string, activity: string) =>
-    ((await app.inject({ method: 'GET', url: `/v1/suggestions?country=${country}&activity=${encodeURIComponent(activity)}&limit=50` })).json() as { items: { recommendation: { id: string } }[] }).items.map(
-      (x) => x.recommendation.id,
-    );
+  const app = await runCountries(t, ['BD', 'KE']);
+  const list = async (country: string, activity: string) => (await listSuggestions(app, country, activity)).map((x) => x.recommendation.id);
   const bd4 = readJudgements('BD4');
   // IDRC's research on COVID-19 and maternal health in the Rohingya camps ("This project will identify gaps…"):
   // every pair judged is irrelevant, and nothing is suggested.
