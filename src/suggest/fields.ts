@@ -167,51 +167,47 @@ const SUPPLY = /\b(procure\w*|procurement|personal protective|PPE|test(ing)? kit
 /** Rule 5: "seek international assistance / technical cooperation" is about aid in a named field, not the field. */
 const SEEK_ASSISTANCE = /\b(seek|request|engage|call (on|upon)|appeal to)\b[^.;]*\b(international|technical|donor|development partners?)\b[^.;]*\b(assistance|cooperation|community|support|partners?)\b/i;
 
-/** Rule 7: the groups a recommendation may name; `activity` is what the activity must say to serve the group. */
-export const GROUPS: { group: string; recommendation: RegExp; activity: RegExp }[] = [
+/**
+ * Rule 7: the groups a recommendation may name; `activity` is what the activity must say to serve the group. `subject`:
+ * a recommendation naming the group is about it, for every pair and not only broad asks (`subjectGroups`, below).
+ */
+export const GROUPS: { group: string; recommendation: RegExp; activity: RegExp; subject?: true }[] = [
   { group: 'girls', recommendation: /\bgirls?\b/i, activity: /\bgirls?\b/i },
   { group: 'women', recommendation: /\b(women|woman|mothers?)\b/i, activity: /\b(women|woman|mothers?|maternal|gender)\b/i },
   {
     group: 'marginalised castes and minorities',
+    subject: true,
     recommendation: /\b(dalits?|minorit(y|ies)|ethnic|caste|indigenous|tribal|adivasi)\b/i,
     activity: /\b(dalits?|minorit(y|ies)|ethnic|caste|indigenous|tribal|adivasi|marginali[sz]ed|excluded)\b/i,
   },
   {
     group: 'persons with disabilities',
+    subject: true,
     recommendation: /\b(disabilit(y|ies)|disabled|special needs)\b/i,
     activity: /\b(disabilit(y|ies)|disabled|special needs)\b/i,
   },
-  { group: 'refugees and migrants', recommendation: /\b(refugees?|asylum|migrants?|stateless)\b/i, activity: /\b(refugees?|asylum|migrants?|stateless|displaced)\b/i },
-  { group: 'older persons', recommendation: /\b(older persons|elderly|aged persons)\b/i, activity: /\b(older (persons|people)|elderly|aged)\b/i },
+  { group: 'refugees and migrants', subject: true, recommendation: /\b(refugees?|asylum|migrants?|stateless)\b/i, activity: /\b(refugees?|asylum|migrants?|stateless|displaced)\b/i },
+  { group: 'older persons', subject: true, recommendation: /\b(older persons|elderly|aged persons)\b/i, activity: /\b(older (persons|people)|elderly|aged)\b/i },
   {
     group: 'victims of armed conflict',
+    subject: true,
     recommendation: /\bvictims of (the )?(armed )?conflicts?\b/i,
     activity: /\b(victims?\b[^.;]{0,60}\b(armed )?conflicts?|conflict[- ]affected|v[íi]ctimas?\b[^.;]{0,60}\bconflicto|victimes?\b[^.;]{0,60}\bconflits?)\b/i,
   },
-  { group: 'pastoralists', recommendation: /\bpastoralis(ts?|m)\b/i, activity: /\b(pastoralis(ts?|m)|pastoral|herders?|nomad(s|ic)?|agro-pastoral\w*)\b/i },
+  { group: 'pastoralists', subject: true, recommendation: /\bpastoralis(ts?|m)\b/i, activity: /\b(pastoralis(ts?|m)|pastoral|herders?|nomad(s|ic)?|agro-pastoral\w*)\b/i },
 ];
 
 /**
- * Rule 7 for every recommendation, not only broad asks: a recommendation naming persons with disabilities, refugees and
- * migrants, marginalised castes and minorities, older persons, pastoralists or victims of armed conflict is about that
- * group ("improve access for persons with disabilities to education and health care"), and only an activity whose text
- * names the group serves it on what the recommendation asks; a health programme that shares "access" and "health care"
- * with it does not. Women, girls and
- * children are left out: recommendations name them in passing ("women and children", "particularly women"), and
- * requiring them for every pair was measured and not kept (README "Suggestions").
+ * The groups (indexes into GROUPS) a recommendation is about: rule 7 for every recommendation, not only broad asks. A
+ * recommendation naming persons with disabilities, refugees and migrants, marginalised castes and minorities, older
+ * persons, pastoralists or victims of armed conflict (the `subject` groups) is about that group ("improve access for
+ * persons with disabilities to education and health care"), and only an activity whose text names the group serves it
+ * on what the recommendation asks; a health programme that shares "access" and "health care" with it does not. Women,
+ * girls and children are left out: recommendations name them in passing ("women and children", "particularly women"),
+ * and requiring them for every pair was measured and not kept (README "Suggestions").
  */
-const SUBJECT_GROUPS = new Set([
-  'persons with disabilities',
-  'refugees and migrants',
-  'marginalised castes and minorities',
-  'older persons',
-  'pastoralists',
-  'victims of armed conflict',
-]);
-
-/** The groups (indexes into GROUPS) a recommendation is about, under rule 7: the activity must name one of them. */
 export function subjectGroups(text: string): number[] {
-  return GROUPS.flatMap((g, k) => (SUBJECT_GROUPS.has(g.group) && g.recommendation.test(text) ? [k] : []));
+  return GROUPS.flatMap((g, k) => (g.subject && g.recommendation.test(text) ? [k] : []));
 }
 
 export interface BroadAsk {

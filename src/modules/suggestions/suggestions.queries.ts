@@ -33,23 +33,18 @@ export async function loadCountry(
         where a.country_codes @> array[${country}]::text[]
         order by a.iati_identifier`,
   );
-  // The country's names, its ISO name first, then its aliases (rule 8: a multi-country activity that never names the
-  // country is scored lower; the first name is the one the evidence shows).
-  const nameRows = await queryRows<{ name: string; alias: boolean }>(
+  // The country's names, its ISO name first (the one the evidence shows), then its aliases, longest first (rule 8: a
+  // multi-country activity that never names the country is scored lower). Aliases are stored normalised in lower
+  // case; the match ignores case, so one spelling of each is kept.
+  const nameRows = await queryRows<{ name: string }>(
     db,
-    sql`select name, false as alias from countries where code = ${country}
-        union select alias as name, true as alias from country_aliases where code = ${country}`,
+    sql`select name from (select name, 0 as k from countries where code = ${country}
+                          union all select alias, 1 from country_aliases where code = ${country}) n
+        where length(trim(name)) > 2 order by k, length(name) desc`,
   );
-  // (Aliases are stored normalised, in lower case: one spelling per name is enough, the match ignores case.)
-  const names = [
-    ...new Map(
-      nameRows
-        .filter((r) => r.name.trim().length > 2)
-        .sort((a, b) => Number(a.alias) - Number(b.alias) || b.name.length - a.name.length)
-        .reverse()
-        .map((r) => [r.name.toLowerCase(), r.name]),
-    ).values(),
-  ].reverse();
+  const byKey = new Map<string, string>();
+  for (const { name } of nameRows) if (!byKey.has(name.toLowerCase())) byKey.set(name.toLowerCase(), name);
+  const names = [...byKey.values()];
   const recs = await db
     .select({
       id: recommendations.id,

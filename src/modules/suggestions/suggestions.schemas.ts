@@ -76,7 +76,12 @@ export const SuggestionEvidence = z
     'sdg-match': MethodEvidence.optional(),
     'sector-theme': MethodEvidence.optional(),
     text: MethodEvidence.optional(),
-    note: z.string().optional().describe('Why a recommendation asking for a State act (ratify, invite, report, legislate) was kept.'),
+    note: z
+      .string()
+      .optional()
+      .describe(
+        "The rules the pair passed or that lowered its score, in words: a State act (ratify, invite, report, legislate) or a specific issue the activity's text names too; the group the recommendation is about, which the activity names; a research activity, or a multi-country activity that does not name the country (score lowered).",
+      ),
   })
   .passthrough()
   .meta({ id: 'SuggestionEvidence', description: 'Per-method evidence for a suggestion.' });
