@@ -12,7 +12,7 @@ import { baselineTfidf } from '../src/suggest/baseline.js';
 import { METHODS, suggest, type Method, type ScoredPair } from '../src/suggest/engine.js';
 import { generateSuggestScale } from './generate-suggest-scale.js';
 import { freshDatabase, peakRssMb } from './lib.js';
-import { evaluate, type Evaluation } from './suggestions.eval.js';
+import { byMinScore, evaluate, scoreBands, type Evaluation } from './suggestions.eval.js';
 import { existsSync } from 'node:fs';
 import { countryOf, JUDGED_SETS, keyedBySet, loadSample, readJudgements, roleOf, secondAnnotationPath, setName, type JudgedSet, type Judgement } from './suggestions.lib.js';
 
@@ -75,6 +75,22 @@ try {
     if (countries.filter((c) => roleOf(c) === role).length < 2) continue;
     const e = evaluate(p.pairs, p.J);
     console.log(row(`**all ${role} sets**`, '**combined**', e, p.J.length, p.J.filter((j) => j.relevant).length, highConfidenceWrong(p.pairs, p.J)));
+  }
+  // What the score means to a reader choosing `minScore`: precision per score band and the figures at each minScore,
+  // pooled per role (a threshold chosen from the held-out rows would be tuned on them: the engine's floor is not).
+  for (const [role, p] of Object.entries(pooled)) {
+    console.log(`\n#### Calibration, all ${role} sets pooled: precision by score band\n`);
+    console.log('| score | suggested | judged | relevant | precision |');
+    console.log('| --- | ---: | ---: | ---: | ---: |');
+    for (const b of scoreBands(p.pairs, p.J, [0.44, 0.5, 0.6, 0.7, 0.8, 0.9])) {
+      console.log(`| ${f2(b.from)}–${f2(b.to)} | ${b.suggested} | ${b.judged} | ${b.relevant} | ${b.judged ? f2(b.precision) : '–'} |`);
+    }
+    console.log(`\n#### With minScore, all ${role} sets pooled\n`);
+    console.log('| minScore | suggested | precision | recall | F1 |');
+    console.log('| ---: | ---: | ---: | ---: | ---: |');
+    for (const { minScore, e } of byMinScore(p.pairs, p.J, [0.44, 0.5, 0.55, 0.6, 0.7, 0.8])) {
+      console.log(`| ${f2(minScore)} | ${e.suggested} | ${f2(e.precision)} | ${f2(e.recall)} | ${f2(e.f1)} |`);
+    }
   }
   console.log('');
   for (const c of countries) {

@@ -52,3 +52,37 @@ export function evaluate(pairs: ScoredPair[], judgements: Judgement[]): Evaluati
     silentWhenNothing: nothing.length ? silent / nothing.length : 1,
   };
 }
+
+/** One row of a calibration table: the pairs whose score lies in [from, to). */
+export interface ScoreBand {
+  from: number;
+  to: number;
+  suggested: number;
+  judged: number;
+  relevant: number;
+  /** Judged relevant / judged, in the band (0 when nothing in it is judged). */
+  precision: number;
+}
+
+/**
+ * What a score means: for each band of the combined score, how many of the suggested pairs (of the judged activities)
+ * were judged relevant. `edges` ascending; the last band is [last edge, 1]. A reader of `GET /v1/suggestions` picks a
+ * `minScore` from it.
+ */
+export function scoreBands(pairs: ScoredPair[], judgements: Judgement[], edges: readonly number[]): ScoreBand[] {
+  const judged = new Map(judgements.map((j) => [key(j.activity, j.recommendation), j.relevant]));
+  const acts = new Set(judgements.map((j) => j.activity));
+  const inScope = pairs.filter((p) => acts.has(p.activityId));
+  return edges.map((from, k) => {
+    const to = edges[k + 1] ?? Infinity;
+    const band = inScope.filter((p) => p.score >= from && p.score < to);
+    const verdicts = band.map((p) => judged.get(key(p.activityId, p.recommendationId))).filter((v) => v !== undefined);
+    const relevant = verdicts.filter(Boolean).length;
+    return { from, to: Math.min(to, 1), suggested: band.length, judged: verdicts.length, relevant, precision: verdicts.length ? relevant / verdicts.length : 0 };
+  });
+}
+
+/** The evaluation of the suggestions a reader gets with `minScore` = t, for each t. */
+export function byMinScore(pairs: ScoredPair[], judgements: Judgement[], thresholds: readonly number[]): { minScore: number; e: Evaluation }[] {
+  return thresholds.map((t) => ({ minScore: t, e: evaluate(pairs.filter((p) => p.score >= t), judgements) }));
+}

@@ -39,6 +39,14 @@ export const JUDGED_SETS = {
   BD6: { name: 'bangladesh-6', country: 'BD' },
   NP4: { name: 'nepal-4', country: 'NP' },
   UG7: { name: 'uganda-7', country: 'UG' },
+  KE6: { name: 'kenya-6', country: 'KE' },
+  BD7: { name: 'bangladesh-7', country: 'BD' },
+  NP5: { name: 'nepal-5', country: 'NP' },
+  UG8: { name: 'uganda-8', country: 'UG' },
+  KE7: { name: 'kenya-7', country: 'KE' },
+  BD8: { name: 'bangladesh-8', country: 'BD' },
+  NP6: { name: 'nepal-6', country: 'NP' },
+  UG9: { name: 'uganda-9', country: 'UG' },
 } as const;
 export type JudgedSet = keyof typeof JUDGED_SETS;
 export const setName = (s: JudgedSet) => JUDGED_SETS[s].name;
@@ -59,8 +67,8 @@ export const isJudgedSet = (s: string): s is JudgedSet => s in JUDGED_SETS;
  * thirteenth. The tuning aids (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load them. A round that changes the engine after
  * a held-out evaluation pools fresh sets before the change.
  */
-export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO', 'UG2', 'CO2', 'UG3', 'CO3', 'UG4', 'CO4', 'BD3', 'UG5', 'BD4', 'KE3', 'NP3', 'UG6', 'KE4', 'BD5'];
-export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'KE2', 'NP2', 'BD2', 'KE5', 'BD6', 'NP4', 'UG7'];
+export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO', 'UG2', 'CO2', 'UG3', 'CO3', 'UG4', 'CO4', 'BD3', 'UG5', 'BD4', 'KE3', 'NP3', 'UG6', 'KE4', 'BD5', 'KE5', 'BD6', 'NP4', 'UG7', 'KE6', 'BD7', 'NP5', 'UG8'];
+export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'KE2', 'NP2', 'BD2', 'KE7', 'BD8', 'NP6', 'UG9'];
 export const roleOf = (s: JudgedSet) => (TUNING_SETS.includes(s) ? 'tuned' : 'held out');
 
 /** The tuning sets named by `--countries=KE,NP` (default: all of them); a held-out set is an error. */
