@@ -33,6 +33,12 @@ export interface EngineRecommendation {
   sdgGoals: string[];
 }
 
+/** The run's country: its code and its names (ISO name first, then aliases), for rule 8. */
+export interface EngineCountry {
+  code: string;
+  names: readonly string[];
+}
+
 export interface EngineParams {
   /** Pairs whose combined score is below the floor are not stored. */
   floor: number;
@@ -80,6 +86,14 @@ export interface EngineParams {
    * is kept only at this score or above. 0 leaves it to the floor.
    */
   textAloneFloor: number;
+  /**
+   * Rules 1 and 2 ("the thing the recommendation is about", "sharing a word is not enough"): a pair resting on shared
+   * words and the crosswalk (no rule-4 field, no SDG target) that scores below this is kept only when the activity's
+   * main purpose — its titles and the opening of its descriptions (`mainPurposeText`) — names one of the
+   * recommendation's specific terms. A word met further down a description is context ("schools closed", "an analysis
+   * of the linkages between gender, disability, health and nutrition"), not what the activity does. 0 turns it off.
+   */
+  purposeBelow: number;
   /** How much a method's score counts in the combination (noisy-or of weighted scores). */
   weights: Record<Method, number>;
 }
@@ -101,6 +115,7 @@ export const DEFAULT_PARAMS: EngineParams = {
   recThemeBreadth: 0.1,
   fieldScore: 0.5,
   textAloneFloor: 0.6,
+  purposeBelow: 0.5,
   weights: { 'sdg-match': 1, 'sector-theme': 1, text: 1 },
 };
 
@@ -298,6 +313,8 @@ export interface PreparedActivity {
   groups: number[];
   /** Its titles and the openings of its descriptions (what it is). */
   purpose: string;
+  /** The stems of its main purpose (titles, openings of descriptions) in its text's language: rules 1 and 2. */
+  purposeStems: Set<string>;
   /** The themes it has a direct crosswalk row to. */
   directThemes: Set<string>;
 }
@@ -323,7 +340,7 @@ export interface PreparedRecommendation {
  * The activity's text: its English narratives when it has any (the recommendations are in English), else those of
  * its main language. Titles count twice: they say what the activity is about.
  */
-function activityText(a: EngineActivity, concepts: Concepts): { text: string; lang: Lang; tokens: Token[]; implied: Map<string, string> } {
+function activityText(a: EngineActivity, concepts: Concepts): { text: string; lang: Lang; tokens: Token[]; implied: Map<string, string>; purposeStems: Set<string> } {
   const withLang = a.narratives
     .filter((n) => n.text.trim())
     .map((n) => ({ ...n, l: detectLang(n.text, n.lang) }));
@@ -336,11 +353,16 @@ function activityText(a: EngineActivity, concepts: Concepts): { text: string; la
   const implied = new Map<string, string>();
   const parts: string[] = [];
   const seenText = new Set<string>();
+  const purposeStems = new Set<string>();
   for (const n of chosen) {
     if (seenText.has(n.text)) continue; // descriptions often repeat the title
     seenText.add(n.text);
     parts.push(n.text);
-    const toks = tokenise(withoutOwnMoney(n.text), lang);
+    const cut = withoutOwnMoney(n.text);
+    const toks = tokenise(cut, lang);
+    // Its main purpose: a title, or the opening of a description (the span rule 4 reads); implied terms count by
+    // where their phrase stands in the text.
+    const head = n.kind === 'title' ? cut.length : mainPurposeText([{ kind: n.kind, text: cut }]).length;
     if (lang === 'en') {
       applyVariants(toks, concepts);
       for (const t of toks) literal.add(t.stem);
@@ -351,15 +373,18 @@ function activityText(a: EngineActivity, concepts: Concepts): { text: string; la
     }
     tokens.push(...toks);
     if (n.kind === 'title') tokens.push(...toks);
+    for (const t of toks) if (t.start < head) purposeStems.add(t.stem);
   }
   // A term the text also writes itself is not shown as implied.
   for (const st of literal) implied.delete(st);
-  return { text: parts.join('\n'), lang, tokens, implied };
+  return { text: parts.join('\n'), lang, tokens, implied, purposeStems };
 }
 
 export function prepareActivities(acts: EngineActivity[], cw: Crosswalk, methods: Set<Method>, concepts: Concepts = loadConcepts()): PreparedActivity[] {
   return acts.map((a) => {
-    const { text, lang, tokens, implied } = methods.has('text') ? activityText(a, concepts) : { text: '', lang: 'en' as Lang, tokens: [], implied: new Map<string, string>() };
+    const { text, lang, tokens, implied, purposeStems } = methods.has('text')
+      ? activityText(a, concepts)
+      : { text: '', lang: 'en' as Lang, tokens: [], implied: new Map<string, string>(), purposeStems: new Set<string>() };
     const themes = new Map<string, SectorThemeHit[]>();
     if (methods.has('sector-theme')) {
       for (const hit of themesOf(cw, a.dacCodes)) {
@@ -378,7 +403,7 @@ export function prepareActivities(acts: EngineActivity[], cw: Crosswalk, methods
     const purpose = mainPurposeText(a.narratives);
     const { fields, groups } = activityFields(purpose, all);
     const directThemes = new Set([...themes].filter(([, hits]) => hits.some((h) => h.strength === 'direct')).map(([th]) => th));
-    return { id: a.id, text, lang, tf: termFrequencies(tokens), sdg: sdgSide(a.sdgTargets, a.sdgGoals), themes, scope, implied, fields, groups, purpose, directThemes };
+    return { id: a.id, text, lang, tf: termFrequencies(tokens), sdg: sdgSide(a.sdgTargets, a.sdgGoals), themes, scope, implied, fields, groups, purpose, purposeStems, directThemes };
   });
 }
 
@@ -469,7 +494,7 @@ export function suggest(
     params?: Partial<EngineParams>;
     crosswalk?: Crosswalk;
     /** The run's country and its names (rule 8: a multi-country activity that never names it is scored lower). */
-    country?: { code: string; names: readonly string[] };
+    country?: EngineCountry;
   } = {},
 ): EngineResult {
   const methods = new Set<Method>(opts.methods?.length ? opts.methods : METHODS);
@@ -605,6 +630,8 @@ export function suggest(
     const fieldOn = params.fieldScore > 0 && r.broad.fields.length > 0 && (useSector || methods.has('text'));
     if (fieldOn) for (const f of r.broad.fields) for (const i of byField[f]!) addCandidate(i);
 
+    // The recommendation's specific terms (what it asks about), for the main-purpose gate.
+    const recSpecific = index ? [...new Set(r.tokens.map((t) => t.stem))].filter((st) => isSpecific(st) && index.informative(st) && !r.titleOnly.has(st)) : [];
     const sectorArrays = useSector ? r.themes.map((th) => themeArrays.get(th)).filter((x) => x !== undefined) : [];
     const kindCue = r.kind !== 'other' ? cues[r.kind] : undefined;
     const issueCue = r.issues.map((k) => issueCues[k]!);
@@ -655,6 +682,9 @@ export function suggest(
       if (r.groups.length && !r.groups.some((g) => acts[i]!.groups.includes(g))) continue;
       const score = reach(sdg, sector, text) * factor;
       if (score < floor) continue;
+      // Rules 1 and 2: a pair that rests on shared words must be about the activity's main purpose — its title or
+      // opening names what the recommendation asks about — unless it scores high (`purposeBelow`).
+      if (index && field < 0 && sdg === 0 && score < params.purposeBelow && !recSpecific.some((st) => acts[i]!.purposeStems.has(st))) continue;
       // Text alone, uncorroborated, needs more (only when the run has another method that could corroborate it).
       if (sdg === 0 && sector === 0 && field < 0 && (useSector || useSdg) && score < params.textAloneFloor) continue;
       recPairs.push(i, score, sdg, sector, text, bm25, field);
@@ -735,7 +765,7 @@ export function suggest(
  * when its text names it. Names are matched as whole words with their demonyms (Kenya, Kenyan; Nepal, Nepali,
  * Nepalese; Bangladesh, Bangladeshi). Without the run's country, or for activities of one country, nothing is flagged.
  */
-export function countryUnnamed(activities: readonly EngineActivity[], country?: { code: string; names: readonly string[] }): Uint8Array {
+export function countryUnnamed(activities: readonly EngineActivity[], country?: EngineCountry): Uint8Array {
   const out = new Uint8Array(activities.length);
   if (!country?.names.length) return out;
   const escaped = country.names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));

@@ -146,6 +146,11 @@ export interface TokeniseOptions {
 }
 
 /** The content tokens of a text: no stop words, no numbers, no single letters, no boilerplate. */
+/** "AIDS" written in capitals, or "aids"/"Aids" right after "HIV" (HIV/AIDS, HIV-AIDS, HIV and AIDS): the disease. */
+function isDisease(text: string, surface: string, at: number): boolean {
+  return surface === 'AIDS' || /\bhiv\W{0,3}(and\s+)?$/i.test(text.slice(Math.max(0, at - 9), at));
+}
+
 export function tokenise(text: string, lang: Lang, opts: TokeniseOptions = {}): Token[] {
   const stem = opts.stem ?? true;
   const boilerplate = opts.boilerplate ?? true;
@@ -156,7 +161,8 @@ export function tokenise(text: string, lang: Lang, opts: TokeniseOptions = {}): 
     const w = surface.toLowerCase();
     if (w.length < 2 || NUMBER.test(w) || stop?.has(w) || stopSets.en.has(w)) continue;
     if (boilerplate && boilerplateWords.has(w)) continue;
-    const s = stem ? stemOf(w, lang) : w;
+    // The disease is not the verb: Snowball stems "AIDS" (HIV/AIDS) to "aid", the word of every humanitarian text.
+    const s = stem ? (w === 'aids' && isDisease(text, surface, m.index!) ? 'aids' : stemOf(w, lang)) : w;
     if (boilerplate && boilerplateStems.has(s)) continue;
     out.push({ stem: s, surface, start: m.index!, end: m.index! + surface.length });
   }

@@ -3,7 +3,7 @@ import { readJudgements } from '../../bench/suggestions.lib.js';
 import { importFile } from '../../src/importers/index.js';
 import { activityFields, broadAsk, FIELDS, GROUPS, mainPurposeText, subjectGroups } from '../../src/suggest/fields.js';
 import { loadCrosswalk, themesOf } from '../../src/suggest/sector-theme.js';
-import { withoutOwnMoney } from '../../src/suggest/text.js';
+import { tokenise, withoutOwnMoney } from '../../src/suggest/text.js';
 import { activityScope, countryUnnamed, recommendationIssues, recommendationKind, SPECIFIC_ISSUES, suggest, type EngineActivity, type EngineRecommendation } from '../../src/suggest/engine.js';
 import { buildTestApp } from '../helpers/build-test-app.js';
 import { SAMPLE_UPR, sampleIati } from '../helpers/seed.js';
@@ -373,6 +373,35 @@ t.test('thirteenth round: an inception phase is not delivery; a multi-country ac
   t.match(low?.evidence.note, /score lowered: a multi-country activity whose text does not name Kenya/);
 });
 
+t.test('fifteenth round: AIDS is not aid; a low pair must be about the activity\'s main purpose', async (t) => {
+  const stems = (text: string) => tokenise(text, 'en').map((x) => x.stem);
+  t.same(stems('reduce HIV/AIDS prevalence'), ['reduc', 'hiv', 'aids', 'preval'], 'HIV/AIDS: the disease');
+  t.same(stems('HIV-Aids and HIV and AIDS'), ['hiv', 'aids', 'hiv', 'aids']);
+  t.same(stems('AIDS'), ['aids'], 'in capitals: the disease');
+  t.same(stems('humanitarian aid aids recovery'), ['humanitarian', 'aid', 'aid', 'recoveri'], 'the verb and the noun stay "aid"');
+
+  // Two activities with the same words and sector: one says in its title what it does (judicial reform), the other
+  // names the judiciary only deep in a long description of other work. Below purposeBelow (0.5) only the first is kept.
+  const filler = Array.from({ length: 12 }, (_, k) => `Food parcels and hygiene kits were distributed in district ${k} to households affected by the lockdown.`).join(' ');
+  const activities: EngineActivity[] = [
+    { id: 'about', narratives: [{ kind: 'title', lang: 'en', text: 'Judicial reform and court administration' }, { kind: 'description', lang: 'en', text: `Support to the judiciary. ${filler}` }], dacCodes: ['15130'], sdgTargets: [], sdgGoals: [] },
+    { id: 'passing', narratives: [{ kind: 'title', lang: 'en', text: 'Community relief in the lockdown' }, { kind: 'description', lang: 'en', text: `${filler} Judicial reform was discussed with the judiciary at one meeting.` }], dacCodes: ['15130'], sdgTargets: [], sdgGoals: [] },
+    ...Array.from({ length: 8 }, (_, k): EngineActivity => ({ id: `other${k}`, narratives: [{ kind: 'title', lang: 'en', text: `Maternal health clinics in region ${k}` }], dacCodes: ['12220'], sdgTargets: [], sdgGoals: [] })),
+  ];
+  // Other themes, so that Justice is not a generic theme of this country (its crosswalk row keeps its weight).
+  const themes = ['Right to health', 'Right to education', 'Right to food', 'Torture and other CID treatment', 'Freedom of the press', 'Death penalty', 'Right to water', 'Poverty', 'Migrants', 'Civil society', 'Trafficking'];
+  const recs: EngineRecommendation[] = [
+    { id: 'r', text: 'Move forward on the reform of the judicial system, which has so far proved insufficient to handle the caseload', themes: ['Justice'], sdgTargets: [], sdgGoals: [] },
+    ...themes.map((th, k) => ({ id: `x${k}`, text: `Take measures on ${th.toLowerCase()} number ${k}`, themes: [th], sdgTargets: [], sdgGoals: [] })),
+  ];
+  const forR = (params: { purposeBelow?: number }) => suggest(activities, recs, { params }).pairs.filter((p) => p.recommendationId === 'r');
+  const off = forR({ purposeBelow: 0 });
+  t.same(off.map((p) => p.activityId).sort(), ['about', 'passing'], 'without the gate both are suggested');
+  t.ok(off.every((p) => p.score < 0.5 && /shared terms: reform, judicial/.test(p.evidence.text?.summary ?? '')), 'on the same two words, under 0.5');
+  t.same(forR({}).map((p) => p.activityId), ['about'], 'with it (the default), only the activity whose title names the judicial reform');
+  t.same(forR({ purposeBelow: 0.45 }).map((p) => p.activityId).sort(), ['about', 'passing'].filter((id) => off.find((p) => p.activityId === id)!.score >= 0.45 || id === 'about').sort(), 'a pair at or above purposeBelow is not gated');
+});
+
 t.test('a run over the real Nepal sample through the API', async (t) => {
   const items = await listSuggestions(await runCountries(t, ['NP']), 'NP');
   const got = new Map(items.map((s) => [`${s.activity.id}|${s.recommendation.id}`, s]));
@@ -436,6 +465,27 @@ t.test('a run over the real Uganda sample through the API: the tenth round on ug
   // Pastoralists are a group the recommendation is about: COVID WASH in Nebbi names none.
   t.equal(judged4('NL-KVK-41198890-UGA100460', 'upr-ug-s12-afe3dca93902')?.relevant, false);
   t.notOk(got.has('NL-KVK-41198890-UGA100460|upr-ug-s12-afe3dca93902'), 'WASH ↛ land and water for pastoralists');
+
+  // Fifteenth round, on uganda-8 and uganda-5: Sida's UNHCR contribution (DAC 72011) shares "health" and a few common
+  // words with health recommendations, and NRC's humanitarian agreement "policy" and "education": none of these is what
+  // the activity's title or opening says it does, and each scored under 0.5 — judged irrelevant with high confidence,
+  // not suggested. ("AIDS" no longer matches "aid" either.)
+  const eight = readJudgements('UG8');
+  const five = readJudgements('UG5');
+  const low = [
+    [eight, 'SE-0-SE-6-5204044702-UGA-72011', 'upr-ug-s12-dc330e4098bd', 'UNHCR ↛ health information systems'],
+    [eight, 'SE-0-SE-6-5204044702-UGA-72011', 'upr-ug-s12-0f5d4e314b33', 'UNHCR ↛ SRH services and the health budget'],
+    [five, 'SE-0-SE-6-10451A0101-UGA-72012', 'upr-ug-s12-2315a9ed3ef8', 'NRC ↛ human rights in education strategies'],
+  ] as const;
+  for (const [set, a, r, what] of low) {
+    const j = set.find((x) => x.activity === a && x.recommendation === r);
+    t.ok(j && !j.relevant && j.confidence === 'high', `judged irrelevant, high confidence: ${what}`);
+    t.notOk(got.has(`${a}|${r}`), `not suggested: ${what}`);
+  }
+  // The same UNHCR contribution still supports the refugee recommendation its purpose names (judged relevant).
+  const refugees = eight.filter((x) => x.activity === 'SE-0-SE-6-5204044702-UGA-72011' && x.relevant);
+  t.ok(refugees.length > 0);
+  for (const j of refugees) t.ok(got.has(`${j.activity}|${j.recommendation}`), `UNHCR ↔ ${j.recommendation}: suggested`);
 });
 
 t.test('a run over the real Colombia sample through the API: the eleventh round on colombia-3 and colombia-4', async (t) => {
