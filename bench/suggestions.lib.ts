@@ -47,6 +47,11 @@ export const JUDGED_SETS = {
   BD8: { name: 'bangladesh-8', country: 'BD' },
   NP6: { name: 'nepal-6', country: 'NP' },
   UG9: { name: 'uganda-9', country: 'UG' },
+  KE8: { name: 'kenya-8', country: 'KE' },
+  BD9: { name: 'bangladesh-9', country: 'BD' },
+  NP7: { name: 'nepal-7', country: 'NP' },
+  UG10: { name: 'uganda-10', country: 'UG' },
+  CO5: { name: 'colombia-5', country: 'CO' },
 } as const;
 export type JudgedSet = keyof typeof JUDGED_SETS;
 export const setName = (s: JudgedSet) => JUDGED_SETS[s].name;
@@ -67,8 +72,8 @@ export const isJudgedSet = (s: string): s is JudgedSet => s in JUDGED_SETS;
  * thirteenth. The tuning aids (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load them. A round that changes the engine after
  * a held-out evaluation pools fresh sets before the change.
  */
-export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO', 'UG2', 'CO2', 'UG3', 'CO3', 'UG4', 'CO4', 'BD3', 'UG5', 'BD4', 'KE3', 'NP3', 'UG6', 'KE4', 'BD5', 'KE5', 'BD6', 'NP4', 'UG7', 'KE6', 'BD7', 'NP5', 'UG8'];
-export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'KE2', 'NP2', 'BD2', 'KE7', 'BD8', 'NP6', 'UG9'];
+export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO', 'UG2', 'CO2', 'UG3', 'CO3', 'UG4', 'CO4', 'BD3', 'UG5', 'BD4', 'KE3', 'NP3', 'UG6', 'KE4', 'BD5', 'KE5', 'BD6', 'NP4', 'UG7', 'KE6', 'BD7', 'NP5', 'UG8', 'KE7', 'BD8', 'NP6', 'UG9'];
+export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'KE2', 'NP2', 'BD2', 'KE8', 'BD9', 'NP7', 'UG10', 'CO5'];
 export const roleOf = (s: JudgedSet) => (TUNING_SETS.includes(s) ? 'tuned' : 'held out');
 
 /** The tuning sets named by `--countries=KE,NP` (default: all of them); a held-out set is an error. */

@@ -84,7 +84,9 @@ export const FIELDS: Field[] = [
     themes: ['Poverty'],
     recommendation: /\b(poverty|(?<!for )the poor(est)?|social protection|social security|safety nets?)\b/i,
     narrow: /\binsurance\b/i,
-    // Guideline rule 4: cash, social protection or livelihoods for poor households. Cash and relief in an emergency
+    // Guideline rule 4: cash, social protection or livelihoods for poor households — the means, not the aim: a
+    // programme whose opening says it contributes to poverty alleviation (public finance reform, governance) delivers
+    // none of them (sixteenth round; the bare word "poverty" was a cue until then). Cash and relief in an emergency
     // (a cyclone, a cross-border displacement) are humanitarian aid to whoever was hit, not a poverty policy, unless
     // the purpose says they are for the poor.
     notActivity: {
@@ -92,8 +94,8 @@ export const FIELDS: Field[] = [
       unless: /\b(poor|poorest|poverty|pauvres?|pauvret[ée]|pobres?|pobreza)\b/i,
     },
     activity: words(
-      'cash transfers?|cash[- ]based|cash assistance|cash grants?|multi[- ]purpose cash|cash for work|social protection|social assistance|safety nets?|livelihoods?|poverty|income[- ]generat\\w*',
-      "transferts? mon[ée]taires?|protection sociale|filets? de s[ée]curit[ée]|moyens d'existence|pauvret[ée]|transferencias? monetarias?|protecci[óo]n social|medios de vida|pobreza",
+      'cash transfers?|cash[- ]based|cash assistance|cash grants?|multi[- ]purpose cash|cash for work|social protection|social assistance|safety nets?|livelihoods?|income[- ]generat\\w*',
+      "transferts? mon[ée]taires?|protection sociale|filets? de s[ée]curit[ée]|moyens d'existence|transferencias? monetarias?|protecci[óo]n social|medios de vida",
     ),
   },
   {

@@ -303,6 +303,10 @@ t.test("eleventh round: an activity's own money, research said after a clause, e
   t.notOk(delivers('Emergency Response to Cyclone AMPHAN and COVID-19: livelihoods').includes('poverty'));
   t.ok(delivers('Providing a safety net for vulnerable households').includes('poverty'));
   t.ok(delivers('Emergency cash transfers to poor households in Nairobi').includes('poverty'), 'unless it is for the poor');
+  // Sixteenth round: poverty named as the aim is not poverty delivered (rule 4: cash, social protection, livelihoods).
+  t.notOk(delivers('Public Accountability and Service Delivery programme: contribute to poverty alleviation through public finance reform').includes('poverty'));
+  t.notOk(delivers('Contribuer à la réduction de la pauvreté par la gouvernance').includes('poverty'));
+  t.ok(delivers('Poverty reduction through cash transfers to vulnerable households').includes('poverty'), 'the cash is');
 
   // Rule 7: pastoralists and victims of armed conflict are groups a recommendation is about (real texts).
   const about = (text: string) => subjectGroups(text).map((k) => GROUPS[k]!.group);
@@ -535,4 +539,14 @@ t.test('a run over the real Bangladesh and Kenya samples through the API: the tw
     const irrelevant = judged.filter((j) => !j.relevant).map((j) => j.recommendation);
     t.notOk((await list('KE', a)).some((r) => irrelevant.includes(r)), `${a}: none of the pairs judged irrelevant`);
   }
+  // Sixteenth round, on kenya-7: the EU's public-finance programme (PASEDE, two records) names poverty alleviation as
+  // its aim; it delivers no cash, social protection or livelihoods (rule 4), and none of the six poverty
+  // recommendations judged irrelevant for it is suggested. Kenya's social protection programme still supports them.
+  const ke7 = readJudgements('KE7');
+  for (const a of ['XI-IATI-EC_INTPA-2019/41658/0', 'XI-IATI-EC_INTPA-2020/416-217']) {
+    const irrelevant = ke7.filter((j) => j.activity === a && !j.relevant).map((j) => j.recommendation);
+    t.ok(irrelevant.length >= 5, `${a}: judged irrelevant (${irrelevant.length})`);
+    t.notOk((await list('KE', a)).some((r) => irrelevant.includes(r)), `${a}: public finance reform ↛ the poverty recommendations`);
+  }
+  t.ok((await list('KE', 'SE-0-SE-6-5111012603-KEN-16011')).includes('upr-ke-s08-a63d5aa81ac5'), 'social protection ↔ anti-poverty programmes: suggested');
 });
