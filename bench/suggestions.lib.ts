@@ -69,7 +69,11 @@ export const isJudgedSet = (s: string): s is JudgedSet => s in JUDGED_SETS;
  * changes, held out and evaluated once in it) are tuned on since the tenth; uganda-4, colombia-4 and bangladesh-3
  * (pooled before the tenth round's) since the eleventh; uganda-5, bangladesh-4, kenya-3 and nepal-3 (pooled before the
  * eleventh round's) since the twelfth; uganda-6, kenya-4 and bangladesh-5 (pooled before the twelfth round's) since the
- * thirteenth. The tuning aids (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load them. A round that changes the engine after
+ * thirteenth; kenya-5, bangladesh-6, nepal-4 and uganda-7 since the fourteenth; kenya-6, bangladesh-7, nepal-5 and uganda-8
+ * (pooled before the fourteenth round, which changed nothing) since the fifteenth; kenya-7, bangladesh-8, nepal-6 and
+ * uganda-9 (pooled before the fifteenth round's changes) since the sixteenth. Held out now: Uganda (every round),
+ * kenya-2, nepal-2, bangladesh-2, and the sets pooled before the sixteenth round's change (kenya-8, bangladesh-9,
+ * nepal-7, uganda-10, colombia-5). The tuning aids (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load them. A round that changes the engine after
  * a held-out evaluation pools fresh sets before the change.
  */
 export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO', 'UG2', 'CO2', 'UG3', 'CO3', 'UG4', 'CO4', 'BD3', 'UG5', 'BD4', 'KE3', 'NP3', 'UG6', 'KE4', 'BD5', 'KE5', 'BD6', 'NP4', 'UG7', 'KE6', 'BD7', 'NP5', 'UG8', 'KE7', 'BD8', 'NP6', 'UG9'];

@@ -18,8 +18,11 @@
  * 20261144 and KE 20261145 (4 per kind) and NP 20261146 (3 per kind), judged activities excluded, the eleventh's
  * uganda-5, bangladesh-4, kenya-3 and nepal-3; UG 20261147 (5 per kind), KE 20261148 and BD 20261149 (4 per kind),
  * the twelfth's uganda-6, kenya-4 and bangladesh-5; KE 20261150, BD 20261151 (4 per kind), NP 20261152 (3 per kind) and
- * UG 20261153 (4 per kind), the thirteenth's kenya-5, bangladesh-6, nepal-4 and uganda-7 — all judged blind
- * (test/fixtures/judgements/README.md).
+ * UG 20261153 (4 per kind), the thirteenth's kenya-5, bangladesh-6, nepal-4 and uganda-7; KE 20261154, BD 20261155 (4
+ * per kind), NP 20261156 (3) and UG 20261157 (5), the fourteenth's kenya-6, bangladesh-7, nepal-5 and uganda-8; KE
+ * 20261158, BD 20261159 (4), NP 20261160 (3) and UG 20261161 (6), the fifteenth's kenya-7, bangladesh-8, nepal-6 and
+ * uganda-9; KE 20261162, BD 20261163 (5), NP 20261164 (4), UG 20261165 (8) and CO 20261166 (5), the sixteenth's
+ * kenya-8, bangladesh-9, nepal-7, uganda-10 and colombia-5 — all judged blind (test/fixtures/judgements/README.md).
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
