@@ -232,8 +232,15 @@ export function broadAsk(text: string, themes: readonly string[], opts: { stateA
  * `opening` characters). Further down, descriptions name the context ("schools closed", "water supply at testing
  * sites"), not the purpose.
  */
+/**
+ * A description that is only a list of categories ("Infants,Children,Elderly,PLW,Disabled,Male,Female,Refugees": ECHO's
+ * beneficiary types) says whom the action may reach, not what it does: it is not its main purpose.
+ */
+const CATEGORY_LIST = /^\s*[\p{L}-]+(\s*,\s*[\p{L}-]+){2,}\s*$/u;
+
 export function mainPurposeText(narratives: readonly { kind: 'title' | 'description'; text: string }[], opening = 160): string {
   return narratives
+    .filter((n) => !CATEGORY_LIST.test(n.text))
     .map((n) => {
       if (n.kind === 'title') return n.text;
       const head = n.text.slice(0, opening);

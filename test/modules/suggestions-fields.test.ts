@@ -182,6 +182,18 @@ t.test("an activity's main purpose is its title and the first sentence of its de
   );
   const ppe = 'Procurement of personal protective equipment for health facilities';
   t.same(activityFields(ppe, ppe).fields, [], 'supplies for health facilities are not health services (rule 4)');
+  // Seventeenth round: ECHO's list of beneficiary types is whom the action may reach, not what it does (real record).
+  const echo = [
+    { kind: 'title' as const, text: 'Integrated WASH and Protection Response to DRC and South Sudan refugee influx in Western, South Western and West Nile regions of Uganda.' },
+    { kind: 'description' as const, text: 'Action A: Man made crisis and natural disasters,Action C: DIPECHO' },
+    { kind: 'description' as const, text: 'Infants,Children,Elderly,PLW,Disabled,Male,Female,Refugees' },
+  ];
+  const echoPurpose = mainPurposeText(echo);
+  t.notMatch(echoPurpose, /Disabled/, 'the beneficiary list is not the main purpose');
+  const echoFields = activityFields(echoPurpose, echo.map((n) => n.text).join('\n'));
+  t.notOk(echoFields.fields.map((k) => FIELDS[k]!.name).includes('persons with disabilities'), 'no disability field from the list');
+  t.ok(echoFields.groups.map((k) => GROUPS[k]!.group).includes('persons with disabilities'), 'the list still names the group it serves (rule 7)');
+  t.match(mainPurposeText([{ kind: 'description', text: 'Food, water and shelter for refugees.' }]), /Food, water/, 'a sentence with commas is not a list');
 });
 
 t.test('the engine: a broad ask and a delivering activity are suggested, with evidence; groups must match', async (t) => {
