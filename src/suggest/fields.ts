@@ -87,10 +87,11 @@ export const FIELDS: Field[] = [
     // Guideline rule 4: cash, social protection or livelihoods for poor households — the means, not the aim: a
     // programme whose opening says it contributes to poverty alleviation (public finance reform, governance) delivers
     // none of them (sixteenth round; the bare word "poverty" was a cue until then). Cash and relief in an emergency
-    // (a cyclone, a cross-border displacement) are humanitarian aid to whoever was hit, not a poverty policy, unless
-    // the purpose says they are for the poor.
+    // (a cyclone, a cross-border displacement) or in a reconstruction after a disaster (eighteenth round: "cash for
+    // work" in the islands' reconstruction pilots) are aid to whoever was hit, not a poverty policy, unless the
+    // purpose says they are for the poor.
     notActivity: {
-      when: /\b(emergency|urgent appeal|humanitarian (response|assistance|aid|relief)|relief|immediate (assistance|needs)|(flood|cyclone|disaster|earthquake|drought)[- ]affected|urgence|emergencia)\b/i,
+      when: /\b(emergency|urgent appeal|humanitarian (response|assistance|aid|relief)|relief|immediate (assistance|needs)|(flood|cyclone|disaster|earthquake|drought)[- ]affected|urgence|emergencia|reconstruction|reconstrucci[óo]n|recovery from)\b/i,
       unless: /\b(poor|poorest|poverty|pauvres?|pauvret[ée]|pobres?|pobreza)\b/i,
     },
     activity: words(
@@ -165,6 +166,13 @@ const OUTREACH = /^(\w+ ){0,2}(reach out|raise (public )?awareness|sensiti[sz]e|
  * protective equipment, test kits) is not health services, water or education because its text names them.
  */
 const SUPPLY = /\b(procure\w*|procurement|personal protective|PPE|test(ing)? kits?)\b/i;
+
+/**
+ * Rule 4: business finance does not deliver a field either. A loan or investment that keeps a company afloat ("to
+ * finance potential liquidity shortfall … and refinance existing debt": IFC's Real Sector Envelope for a private hospital
+ * group) is not health services because the company runs hospitals.
+ */
+const BUSINESS_FINANCE = /\b(liquidity (shortfall|needs|support|facility)|working capital|refinanc\w+|trade finance|credit lines?|equity investment)\b/i;
 
 /** Rule 5: "seek international assistance / technical cooperation" is about aid in a named field, not the field. */
 const SEEK_ASSISTANCE = /\b(seek|request|engage|call (on|upon)|appeal to)\b[^.;]*\b(international|technical|donor|development partners?)\b[^.;]*\b(assistance|cooperation|community|support|partners?)\b/i;
@@ -256,7 +264,7 @@ export function mainPurposeText(narratives: readonly { kind: 'title' | 'descript
  */
 export function activityFields(purpose: string, all: string): { fields: number[]; groups: number[] } {
   return {
-    fields: SUPPLY.test(purpose) ? [] : FIELDS.flatMap((f, k) => ((f.activity.test(purpose) || f.acronym?.test(purpose)) && !(f.notActivity?.when.test(purpose) && !f.notActivity.unless.test(purpose)) ? [k] : [])),
+    fields: SUPPLY.test(purpose) || BUSINESS_FINANCE.test(all) ? [] : FIELDS.flatMap((f, k) => ((f.activity.test(purpose) || f.acronym?.test(purpose)) && !(f.notActivity?.when.test(purpose) && !f.notActivity.unless.test(purpose)) ? [k] : [])),
     groups: GROUPS.flatMap((g, k) => (g.activity.test(all) ? [k] : [])),
   };
 }

@@ -319,6 +319,12 @@ t.test("eleventh round: an activity's own money, research said after a clause, e
   t.notOk(delivers('Public Accountability and Service Delivery programme: contribute to poverty alleviation through public finance reform').includes('poverty'));
   t.notOk(delivers('Contribuer à la réduction de la pauvreté par la gouvernance').includes('poverty'));
   t.ok(delivers('Poverty reduction through cash transfers to vulnerable households').includes('poverty'), 'the cash is');
+  // Eighteenth round: cash for work in a reconstruction after a disaster is recovery, not poverty policy (real text,
+  // UNDP Colombia); business finance keeps a company afloat, it does not deliver its sector (real text, IFC).
+  t.notOk(delivers('2. REPARACIÓN DEMOSTRATIVA\nAdelantar pilotos de reconstrucción a partir de vinculación de personal de obra de las islas afectadas a través de modalidades de cash for work o cash for productivity').includes('poverty'));
+  const ifc = 'Ciel Healthcare (CHL or the Company) is a Sub Saharan African healthcare platform. The Company is raising US$6.5 million to finance potential liquidity shortfall to be faced by IMG as a result of the COVID-19 pandemic and refinance IMG existing debt';
+  t.same(activityFields('RSE COVID CIEL HEALTHCARE LIMITED', ifc).fields, [], 'a hospital group\'s liquidity finance is not health services');
+  t.ok(activityFields('Support to district hospitals', 'Support to district hospitals in Gulu').fields.length > 0, 'hospitals are, without the finance');
 
   // Rule 7: pastoralists and victims of armed conflict are groups a recommendation is about (real texts).
   const about = (text: string) => subjectGroups(text).map((k) => GROUPS[k]!.group);
