@@ -60,6 +60,10 @@ export const JUDGED_SETS = {
   BD11: { name: 'bangladesh-11', country: 'BD' },
   NP8: { name: 'nepal-8', country: 'NP' },
   CO7: { name: 'colombia-7', country: 'CO' },
+  KE11: { name: 'kenya-11', country: 'KE' },
+  BD12: { name: 'bangladesh-12', country: 'BD' },
+  NP9: { name: 'nepal-9', country: 'NP' },
+  CO8: { name: 'colombia-8', country: 'CO' },
 } as const;
 export type JudgedSet = keyof typeof JUDGED_SETS;
 export const setName = (s: JudgedSet) => JUDGED_SETS[s].name;
@@ -84,8 +88,8 @@ export const isJudgedSet = (s: string): s is JudgedSet => s in JUDGED_SETS;
  * nepal-7, uganda-10, colombia-5). The tuning aids (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load them. A round that changes the engine after
  * a held-out evaluation pools fresh sets before the change.
  */
-export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO', 'UG2', 'CO2', 'UG3', 'CO3', 'UG4', 'CO4', 'BD3', 'UG5', 'BD4', 'KE3', 'NP3', 'UG6', 'KE4', 'BD5', 'KE5', 'BD6', 'NP4', 'UG7', 'KE6', 'BD7', 'NP5', 'UG8', 'KE7', 'BD8', 'NP6', 'UG9', 'KE8', 'BD9', 'NP7', 'UG10', 'CO5', 'KE9', 'BD10', 'UG11', 'CO6'];
-export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'KE2', 'NP2', 'BD2', 'KE10', 'BD11', 'NP8', 'CO7'];
+export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO', 'UG2', 'CO2', 'UG3', 'CO3', 'UG4', 'CO4', 'BD3', 'UG5', 'BD4', 'KE3', 'NP3', 'UG6', 'KE4', 'BD5', 'KE5', 'BD6', 'NP4', 'UG7', 'KE6', 'BD7', 'NP5', 'UG8', 'KE7', 'BD8', 'NP6', 'UG9', 'KE8', 'BD9', 'NP7', 'UG10', 'CO5', 'KE9', 'BD10', 'UG11', 'CO6', 'KE10', 'BD11', 'NP8', 'CO7'];
+export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'KE2', 'NP2', 'BD2', 'KE11', 'BD12', 'NP9', 'CO8'];
 export const roleOf = (s: JudgedSet) => (TUNING_SETS.includes(s) ? 'tuned' : 'held out');
 
 /** The tuning sets named by `--countries=KE,NP` (default: all of them); a held-out set is an error. */

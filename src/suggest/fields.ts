@@ -15,8 +15,9 @@
  * - `activity`: the delivery, named in the activity's title or the opening of its description (its main purpose; a
  *   field mentioned further down is context).
  *
- * A recommendation does not ask broadly when it asks for a State act (rule 3), names a specific issue (rule 6), asks
- * the State to seek international assistance (rule 5) or to reach out and raise awareness; when it names groups (rule 7: girls, Dalits, minorities,
+ * A recommendation does not ask broadly when it asks for a State act (rule 3) or for a new policy, plan or strategy,
+ * names a specific issue (rule 6), asks the State to seek international assistance (rule 5) or to reach out and raise
+ * awareness; when it names groups (rule 7: girls, Dalits, minorities,
  * persons with disabilities…), the activity must name one of them too. Patterns are English: the recommendations are,
  * and activities are matched on their English narratives when they have any.
  */
@@ -63,7 +64,8 @@ export const FIELDS: Field[] = [
     themes: ['Right to health'],
     recommendation:
       /\b(health(care| care| services?| systems?| facilities| coverage| sector)|(access|right) to ([\w,]+ ){0,4}health|(free|quality|basic|primary) (\w+ ){0,2}health)\b/i,
-    narrow: /\b(reproductive|maternal|mental|sexual|HIV|AIDS|malaria|tuberculosis|abortion|obstetric|fistula|insurance)\b/i,
+    // Child and infant mortality, like maternal health, are a part of the field (nineteenth round).
+    narrow: /\b(reproductive|maternal|mental|sexual|HIV|AIDS|malaria|tuberculosis|abortion|obstetric|fistula|insurance|mortality)\b/i,
     activity: words(
       'health(care| care| services?| systems?| facilit\\w+| sector| centres?| centers?| posts?)|hospitals?|clinics?|primary (health )?care',
       '(services|syst[èe]mes?|centres?|soins) de sant[ée]|h[ôo]pita(l|ux)|cliniques?|(servicios|sistemas?|centros?) de salud|hospital(es)?|cl[íi]nicas?|atenci[óo]n (primaria|sanitaria|m[ée]dica)',
@@ -174,6 +176,14 @@ const SUPPLY = /\b(procure\w*|procurement|personal protective|PPE|test(ing)? kit
  */
 const BUSINESS_FINANCE = /\b(liquidity (shortfall|needs|support|facility)|working capital|refinanc\w+|trade finance|credit lines?|equity investment)\b/i;
 
+/**
+ * A recommendation that asks the State to formulate, draw up or design a policy, plan or strategy ("continue the efforts
+ * to draw up a national plan to provide health care to all", "formulate an educational policy aimed at combating
+ * illiteracy") asks for the instrument, as rule 3 asks for the law: it is not a broad ask for the field that any school
+ * or clinic delivers (nineteenth round; the ordinary gates still find work on that plan).
+ */
+const POLICY_ACT = /\b(formulate|draw up|elaborate|design|devise)\b[^.;]{0,40}\b(polic(y|ies)|plans?|strateg(y|ies))\b/i;
+
 /** Rule 5: "seek international assistance / technical cooperation" is about aid in a named field, not the field. */
 const SEEK_ASSISTANCE = /\b(seek|request|engage|call (on|upon)|appeal to)\b[^.;]*\b(international|technical|donor|development partners?)\b[^.;]*\b(assistance|cooperation|community|support|partners?)\b/i;
 
@@ -229,7 +239,7 @@ export interface BroadAsk {
 
 /** The fields a recommendation asks for broadly (none when it is a State act, a specific issue or a rule-5 ask). */
 export function broadAsk(text: string, themes: readonly string[], opts: { stateAct: boolean; specificIssue: boolean }): BroadAsk {
-  if (opts.stateAct || opts.specificIssue || SEEK_ASSISTANCE.test(text) || OUTREACH.test(text.trim())) return { fields: [], groups: [] };
+  if (opts.stateAct || opts.specificIssue || SEEK_ASSISTANCE.test(text) || OUTREACH.test(text.trim()) || POLICY_ACT.test(text)) return { fields: [], groups: [] };
   const fields = FIELDS.flatMap((f, k) => (f.themes.some((th) => themes.includes(th)) && f.recommendation.test(text) && !f.narrow?.test(text) ? [k] : []));
   if (!fields.length) return { fields, groups: [] };
   return { fields, groups: GROUPS.flatMap((g, k) => (g.recommendation.test(text) ? [k] : [])) };

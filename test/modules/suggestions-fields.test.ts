@@ -73,6 +73,20 @@ t.test('which recommendations ask broadly for a field', async (t) => {
   t.same(fieldNames('Continue taking appropriate measures to narrow the gap between the rich and the poor', ['Poverty']), ['poverty']);
   t.same(fieldNames('Include human rights education in the school curricula', ['Right to education', 'Human rights education and training']), [], 'human rights education is specific (narrow)');
   t.same(fieldNames('Improve access to reproductive health services for pregnant women', ['Right to health', "Women's rights"]), [], 'reproductive health is specific (narrow)');
+  // Nineteenth round (real texts: Bangladesh 2009, Kenya 2010, Uganda 2011): a new policy, plan or strategy is the
+  // instrument, not the field; child mortality is a part of health, like maternal health.
+  t.same(fieldNames('Continue the efforts to draw up a national plan to provide health care to all without discrimination', ['Right to health']), [], 'draw up a plan');
+  t.same(fieldNames('Formulate an educational policy aimed at combating illiteracy, with particular emphasis on the education of the girl child', ['Right to education']), [], 'formulate a policy');
+  t.same(
+    fieldNames('Receive the assistance it requires, in personnel and logistical resources, to develop the health sector in order to reduce the child mortality rate', ['Right to health']),
+    [],
+    'child mortality is narrow',
+  );
+  t.same(
+    fieldNames('Strengthen its educational policy to guarantee the required quality of education, accessible to all members of its population', ['Right to education']),
+    ['education'],
+    'strengthening the policy in force is still a broad ask for education',
+  );
   t.same(
     fieldNames('Seek technical assistance from the international community in the field of education', ['Right to education', 'Technical assistance and cooperation']),
     [],
