@@ -83,9 +83,11 @@ export const isJudgedSet = (s: string): s is JudgedSet => s in JUDGED_SETS;
  * eleventh round's) since the twelfth; uganda-6, kenya-4 and bangladesh-5 (pooled before the twelfth round's) since the
  * thirteenth; kenya-5, bangladesh-6, nepal-4 and uganda-7 since the fourteenth; kenya-6, bangladesh-7, nepal-5 and uganda-8
  * (pooled before the fourteenth round, which changed nothing) since the fifteenth; kenya-7, bangladesh-8, nepal-6 and
- * uganda-9 (pooled before the fifteenth round's changes) since the sixteenth. Held out now: Uganda (every round),
- * kenya-2, nepal-2, bangladesh-2, and the sets pooled before the sixteenth round's change (kenya-8, bangladesh-9,
- * nepal-7, uganda-10, colombia-5). The tuning aids (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load them. A round that changes the engine after
+ * uganda-9 (pooled before the fifteenth round's changes) since the sixteenth; kenya-8, bangladesh-9, nepal-7,
+ * uganda-10 and colombia-5 since the seventeenth; kenya-9, bangladesh-10, uganda-11 and colombia-6 since the eighteenth;
+ * kenya-10, bangladesh-11, nepal-8 and colombia-7 since the nineteenth. Held out now: Uganda (every round), kenya-2,
+ * nepal-2, bangladesh-2, and the sets pooled before the nineteenth round's change (kenya-11, bangladesh-12, nepal-9,
+ * colombia-8). The tuning aids (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load them. A round that changes the engine after
  * a held-out evaluation pools fresh sets before the change.
  */
 export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO', 'UG2', 'CO2', 'UG3', 'CO3', 'UG4', 'CO4', 'BD3', 'UG5', 'BD4', 'KE3', 'NP3', 'UG6', 'KE4', 'BD5', 'KE5', 'BD6', 'NP4', 'UG7', 'KE6', 'BD7', 'NP5', 'UG8', 'KE7', 'BD8', 'NP6', 'UG9', 'KE8', 'BD9', 'NP7', 'UG10', 'CO5', 'KE9', 'BD10', 'UG11', 'CO6', 'KE10', 'BD11', 'NP8', 'CO7'];

@@ -22,7 +22,11 @@
  * per kind), NP 20261156 (3) and UG 20261157 (5), the fourteenth's kenya-6, bangladesh-7, nepal-5 and uganda-8; KE
  * 20261158, BD 20261159 (4), NP 20261160 (3) and UG 20261161 (6), the fifteenth's kenya-7, bangladesh-8, nepal-6 and
  * uganda-9; KE 20261162, BD 20261163 (5), NP 20261164 (4), UG 20261165 (8) and CO 20261166 (5), the sixteenth's
- * kenya-8, bangladesh-9, nepal-7, uganda-10 and colombia-5 — all judged blind (test/fixtures/judgements/README.md).
+ * kenya-8, bangladesh-9, nepal-7, uganda-10 and colombia-5; KE 20261167 (6), BD 20261168 (5), UG 20261169 (10) and CO
+ * 20261170 (6), the seventeenth's kenya-9, bangladesh-10, uganda-11 and colombia-6; KE 20261171 (7), BD 20261172 (6), NP
+ * 20261173 (8) and CO 20261174 (8), the eighteenth's kenya-10, bangladesh-11, nepal-8 and colombia-7; KE 20261175 (8),
+ * BD 20261176 (7), NP 20261177 (8) and CO 20261178 (10), the nineteenth's kenya-11, bangladesh-12, nepal-9 and
+ * colombia-8 — all judged blind (test/fixtures/judgements/README.md).
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
