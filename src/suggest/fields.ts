@@ -54,8 +54,8 @@ export const FIELDS: Field[] = [
     narrow: /\b(human rights (education|training)|education (on|in) human rights|sex(ual)? education|school (meals|feeding)|curricul\w*)\b/i,
     activity: words(
       // A school named as the place of other work ("water tanks at a primary school", "handwashing in schools") is not
-      // schooling delivered.
-      'education\\w*|(?<!\\b(at|in) (a |the |local |public )?((primary|secondary|public|local) )?)schools?(?! (lunch|meals?|feeding))|schooling|learning|learners?|teachers?|students?|pupils?|classrooms?',
+      // schooling delivered; "school-going" or "school-age" children are an age group (twentieth round).
+      'education\\w*|(?<!\\b(at|in) (a |the |local |public )?((primary|secondary|public|local) )?)schools?(?! (lunch|meals?|feeding))(?![- ](going|age|aged)\\b)|schooling|learning|learners?|teachers?|students?|pupils?|classrooms?',
       '[ée]ducation|[ée]coles?|scolari\\w*|enseignement|enseignants?|[ée]l[èe]ves|educaci[óo]n|escuelas?|escolar\\w*|docentes?|estudiantes?|alumn[oa]s?',
     ),
   },

@@ -203,6 +203,10 @@ t.test("an activity's main purpose is its title and the first sentence of its de
     { kind: 'description' as const, text: 'Infants,Children,Elderly,PLW,Disabled,Male,Female,Refugees' },
   ];
   const echoPurpose = mainPurposeText(echo);
+  // Twentieth round: "school going children" (real text, HelpAge Uganda) names an age group, not schooling.
+  const helpAge = 'Inclusive COVID-19 response to Older persons, people with disability and vulnerable persons\nThe proposed project will focus on increasing resilience of older persons and school going children under their care to respond to the impact of COVID-19 pandemic';
+  t.notOk(activityFields(helpAge, helpAge).fields.map((k) => FIELDS[k]!.name).includes('education'), 'school-going children are an age group');
+  t.ok(activityFields('Support to school-age girls: scholarships and school fees', '').fields.map((k) => FIELDS[k]!.name).includes('education'), 'school fees still are schooling');
   t.notMatch(echoPurpose, /Disabled/, 'the beneficiary list is not the main purpose');
   const echoFields = activityFields(echoPurpose, echo.map((n) => n.text).join('\n'));
   t.notOk(echoFields.fields.map((k) => FIELDS[k]!.name).includes('persons with disabilities'), 'no disability field from the list');
