@@ -7,13 +7,13 @@
  *                                                  × 20,000 activities (SCALE_RECS / SCALE_ACTS to change)
  *   npm run bench:suggestions -- --country=UG      the judged sets of one country only (UG, UG2), or one set (UG2)
  */
+import { existsSync } from 'node:fs';
 import { loadCountry, runSuggestions } from '../src/modules/suggestions/suggestions.queries.js';
 import { baselineTfidf } from '../src/suggest/baseline.js';
 import { METHODS, suggest, type Method, type ScoredPair } from '../src/suggest/engine.js';
 import { generateSuggestScale } from './generate-suggest-scale.js';
 import { freshDatabase, peakRssMb } from './lib.js';
 import { byMinScore, evaluate, scoreBands, type Evaluation } from './suggestions.eval.js';
-import { existsSync } from 'node:fs';
 import { countryOf, JUDGED_SETS, keyedBySet, loadSample, readJudgements, roleOf, secondAnnotationPath, setName, type JudgedSet, type Judgement } from './suggestions.lib.js';
 
 const scale = process.argv.includes('--scale');

@@ -1,7 +1,7 @@
 import { Bm25Index } from './bm25.js';
 import { matchSdg, sdgEvidence, sdgSide, type SdgSide } from './sdg.js';
 import { applyVariants, impliedTokens, loadConcepts, type Concepts } from './concepts.js';
-import { activityFields, broadAsk, FIELDS, GROUPS, mainPurposeText, subjectGroups, type BroadAsk } from './fields.js';
+import { activityFields, broadAsk, FIELDS, GROUPS, mainPurposeText, purposeSpan, subjectGroups, type BroadAsk } from './fields.js';
 import { loadCrosswalk, themesOf, type Crosswalk, type SectorThemeHit } from './sector-theme.js';
 import { detectLang, isBroad, sharedPhrases, termFrequencies, tokenise, withoutOwnMoney, type Lang, type Token } from './text.js';
 
@@ -362,7 +362,7 @@ function activityText(a: EngineActivity, concepts: Concepts): { text: string; la
     const toks = tokenise(cut, lang);
     // Its main purpose: a title, or the opening of a description (the span rule 4 reads); implied terms count by
     // where their phrase stands in the text.
-    const head = n.kind === 'title' ? cut.length : mainPurposeText([{ kind: n.kind, text: cut }]).length;
+    const head = purposeSpan({ kind: n.kind, text: cut });
     if (lang === 'en') {
       applyVariants(toks, concepts);
       for (const t of toks) literal.add(t.stem);

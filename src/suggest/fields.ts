@@ -172,7 +172,8 @@ const SUPPLY = /\b(procure\w*|procurement|personal protective|PPE|test(ing)? kit
 /**
  * Rule 4: business finance does not deliver a field either. A loan or investment that keeps a company afloat ("to
  * finance potential liquidity shortfall … and refinance existing debt": IFC's Real Sector Envelope for a private hospital
- * group) is not health services because the company runs hospitals.
+ * group) is not health services because the company runs hospitals. Read in the whole text: such records open on the
+ * company ("Ciel Healthcare is a … healthcare platform") and say what the money is for a sentence later.
  */
 const BUSINESS_FINANCE = /\b(liquidity (shortfall|needs|support|facility)|working capital|refinanc\w+|trade finance|credit lines?|equity investment)\b/i;
 
@@ -246,25 +247,29 @@ export function broadAsk(text: string, themes: readonly string[], opts: { stateA
 }
 
 /**
- * The part of an activity that says what it is: its titles and the first sentence of each description (at most
- * `opening` characters). Further down, descriptions name the context ("schools closed", "water supply at testing
- * sites"), not the purpose.
- */
-/**
  * A description that is only a list of categories ("Infants,Children,Elderly,PLW,Disabled,Male,Female,Refugees": ECHO's
  * beneficiary types) says whom the action may reach, not what it does: it is not its main purpose.
  */
 const CATEGORY_LIST = /^\s*[\p{L}-]+(\s*,\s*[\p{L}-]+){2,}\s*$/u;
 
+/**
+ * How much of one narrative is its main purpose, as a prefix length: a whole title; the first sentence of a description
+ * (at most `opening` characters); nothing of a category list. Further down, descriptions name the context ("schools
+ * closed", "water supply at testing sites"), not the purpose.
+ */
+export function purposeSpan(n: { kind: 'title' | 'description'; text: string }, opening = 160): number {
+  if (CATEGORY_LIST.test(n.text)) return 0;
+  if (n.kind === 'title') return n.text.length;
+  const head = n.text.slice(0, opening);
+  const stop = head.search(/[.;:!?](\s|$)/);
+  return stop > 0 ? stop : head.length;
+}
+
+/** The part of an activity that says what it is: the main-purpose span of each narrative (`purposeSpan`). */
 export function mainPurposeText(narratives: readonly { kind: 'title' | 'description'; text: string }[], opening = 160): string {
   return narratives
-    .filter((n) => !CATEGORY_LIST.test(n.text))
-    .map((n) => {
-      if (n.kind === 'title') return n.text;
-      const head = n.text.slice(0, opening);
-      const stop = head.search(/[.;:!?](\s|$)/);
-      return stop > 0 ? head.slice(0, stop) : head;
-    })
+    .map((n) => n.text.slice(0, purposeSpan(n, opening)))
+    .filter(Boolean)
     .join('\n');
 }
 

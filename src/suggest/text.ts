@@ -145,12 +145,12 @@ export interface TokeniseOptions {
   boilerplate?: boolean;
 }
 
-/** The content tokens of a text: no stop words, no numbers, no single letters, no boilerplate. */
 /** "AIDS" written in capitals, or "aids"/"Aids" right after "HIV" (HIV/AIDS, HIV-AIDS, HIV and AIDS): the disease. */
 function isDisease(text: string, surface: string, at: number): boolean {
   return surface === 'AIDS' || /\bhiv\W{0,3}(and\s+)?$/i.test(text.slice(Math.max(0, at - 9), at));
 }
 
+/** The content tokens of a text: no stop words, no numbers, no single letters, no boilerplate. */
 export function tokenise(text: string, lang: Lang, opts: TokeniseOptions = {}): Token[] {
   const stem = opts.stem ?? true;
   const boilerplate = opts.boilerplate ?? true;

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import { readJudgements } from '../../bench/suggestions.lib.js';
 import { importFile } from '../../src/importers/index.js';
-import { activityFields, broadAsk, FIELDS, GROUPS, mainPurposeText, subjectGroups } from '../../src/suggest/fields.js';
+import { activityFields, broadAsk, FIELDS, GROUPS, mainPurposeText, purposeSpan, subjectGroups } from '../../src/suggest/fields.js';
 import { loadCrosswalk, themesOf } from '../../src/suggest/sector-theme.js';
 import { tokenise, withoutOwnMoney } from '../../src/suggest/text.js';
 import { activityScope, countryUnnamed, recommendationIssues, recommendationKind, SPECIFIC_ISSUES, suggest, type EngineActivity, type EngineRecommendation } from '../../src/suggest/engine.js';
@@ -188,6 +188,10 @@ t.test("an activity's main purpose is its title and the first sentence of its de
     'schools and water supply named later in the text are context, not purpose',
   );
   t.same(mainPurposeText([{ kind: 'description', text: 'x'.repeat(400) }]).length, 160, 'a description without a sentence end is cut');
+  // The span the engine's main-purpose gate reads is the same prefix.
+  t.equal(purposeSpan(narratives[1]!), 'Emergency cash transfers to poor households in Nairobi'.length);
+  t.equal(purposeSpan(narratives[0]!), narratives[0]!.text.length, 'a whole title');
+  t.equal(purposeSpan({ kind: 'description', text: 'Infants,Children,Elderly,Disabled' }), 0, 'nothing of a category list');
   const lunch = 'Feed 40 children during COVID-19 crisis\nChildren who depend on school lunch for their daily nutrition no longer have access to food';
   t.same(
     activityFields(lunch, lunch).fields.map((k) => FIELDS[k]!.name),
