@@ -26,8 +26,9 @@
  * 20261170 (6), the seventeenth's kenya-9, bangladesh-10, uganda-11 and colombia-6; KE 20261171 (7), BD 20261172 (6), NP
  * 20261173 (8) and CO 20261174 (8), the eighteenth's kenya-10, bangladesh-11, nepal-8 and colombia-7; KE 20261175 (8),
  * BD 20261176 (7), NP 20261177 (8) and CO 20261178 (10), the nineteenth's kenya-11, bangladesh-12, nepal-9 and
- * colombia-8; KE 20261179 (10), BD 20261180 (9) and NP 20261181 (10), the twentieth's kenya-12, bangladesh-13 and nepal-10
- * — all judged blind (test/fixtures/judgements/README.md).
+ * colombia-8; KE 20261179 (10), BD 20261180 (9) and NP 20261181 (10), the twentieth's kenya-12, bangladesh-13 and nepal-10;
+ * KE 20261182 (59), BD 20261183 (20), NP 20261184 (12) and UG 20261185 (10), the twenty-first's kenya-13, bangladesh-14,
+ * nepal-11 and uganda-12 (the last unjudged activities but six Bangladeshi ones) — all judged blind (test/fixtures/judgements/README.md).
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
