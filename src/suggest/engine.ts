@@ -154,6 +154,12 @@ const KIND_PATTERNS: [Exclude<RecommendationKind, 'other'>, RegExp][] = [
   ['ratify', /\b(ratif\w*|accede|accession|become a party|sign and ratify|withdraw\w* (its )?reservations?)\b/i],
   ['invite', /\b(standing invitation|extend an invitation|invite the special|issue an invitation)\b/i],
   ['report', /\b(submit|overdue)\b[^.]*\breports?\b/i],
+  // The review itself is a State act of the same kind (twenty-first round): taking part in the UPR's follow-up, engaging
+  // civil society in implementing its recommendations, reporting to and cooperating with the treaty bodies and special
+  // procedures. Funding civil society does not advance "the full participation of NGOs … in the follow up to this
+  // universal periodic review"; work that names the review, the treaty bodies or the special procedures can.
+  ['report', /\b(universal periodic review|UPR)\b|\bfollow[- ]up (to|of) (this|the) review\b/i],
+  ['report', /\breport(ing)? (obligations|capacit\w+)\b|\breporting to\b|\bpreparation of (national )?(human rights )?reports\b|\bcooperat(e|ion|ing) with (the )?(UN |United Nations )?(human rights )?(treaty bodies|special procedures|(international )?(human rights )?(monitoring )?mechanisms)\b/i],
   [
     'legislate',
     /^(urgently |swiftly |promptly )?(adopt|enact|amend|repeal|revise|review|introduce|pass|harmoni[sz]e|abrogate)\b[^,;]*\b(legislation|legislative|laws?|bill|penal code|act|provisions|constitution)\b|^(decriminali[sz]e|criminali[sz]e|abolish the death penalty|raise the (minimum )?age|(remove|lift|eliminate) (all )?criminal (penalties|sanctions))/i,
@@ -173,7 +179,7 @@ const KIND_PATTERNS: [Exclude<RecommendationKind, 'other'>, RegExp][] = [
 const KIND_ASKS: Record<Exclude<RecommendationKind, 'other'>, string> = {
   ratify: 'ratify',
   invite: 'invite',
-  report: 'report',
+  report: 'report to the UN human rights mechanisms or follow up their review',
   legislate: 'legislate',
   international: 'act abroad (at the Human Rights Council, sharing its experience)',
 };
@@ -182,7 +188,7 @@ const KIND_ASKS: Record<Exclude<RecommendationKind, 'other'>, string> = {
 export const KIND_CUES: Record<Exclude<RecommendationKind, 'other'>, RegExp> = {
   ratify: /\b(ratif\w*|accession|accede)\b/i,
   invite: /\b(special rapporteur|special procedures?|invitation)\b/i,
-  report: /\b(treaty bod(y|ies)|universal periodic review|upr|periodic report\w*|concluding observations)\b/i,
+  report: /\b(treaty bod(y|ies)|universal periodic review|upr|periodic report\w*|concluding observations|special procedures|special rapporteurs?|human rights mechanisms)\b/i,
   legislate: /\b(legislation|legislative|law reform|laws?|bills?|legal framework|penal code|decriminali[sz]\w*|criminali[sz]\w*)\b/i,
   international: /\b(Human Rights Council|south[- ]south|experience[- ]sharing|shar(e|ing) (its |their )?(experiences?|best practices|good practices|lessons))\b/i,
 };

@@ -446,6 +446,42 @@ t.test('fifteenth round: AIDS is not aid; a low pair must be about the activity\
   t.same(forR({ purposeBelow: 0.45 }).map((p) => p.activityId).sort(), ['about', 'passing'].filter((id) => off.find((p) => p.activityId === id)!.score >= 0.45 || id === 'about').sort(), 'a pair at or above purposeBelow is not gated');
 });
 
+t.test('twenty-first round: the review process and the reporting to the mechanisms are State acts (rule 3)', async (t) => {
+  // Real Bangladeshi, Ugandan, Nepali and Kenyan texts.
+  for (const text of [
+    'Continue to ensure the full participation of NGOs, civil society organizations and the private sector in the follow up to this universal periodic review and in promoting human rights',
+    'Recommended the full involvement of civil society in the follow-up to this review',
+    'Engage civil society in the process of implementation of UPR recommendations',
+    'Focus on improving its reporting to treaty bodies',
+    'Continue efforts to strengthen reporting capacity to the UN human rights treaty bodies',
+    'Establish a separate centralised mechanism for the preparation of national human rights reports',
+    'Continue cooperation with treaty bodies and special procedures',
+  ]) {
+    t.equal(recommendationKind(text), 'report', text);
+  }
+  t.equal(recommendationKind('Continue to ensure access to education for all and to improve the education standards'), 'other');
+  t.equal(recommendationKind('Issue a standing invitation to Special Procedures'), 'invite', 'an invitation stays an invitation');
+
+  const act = (id: string, title: string, dac = '15150'): EngineActivity => ({ id, narratives: [{ kind: 'title', lang: 'en', text: title }], dacCodes: [dac], sdgTargets: [], sdgGoals: [] });
+  const activities = [
+    act('a-cso', 'Support to civil society organizations: participation of NGOs in promoting human rights'),
+    act('a-upr', 'Civil society coalition for the follow-up of universal periodic review recommendations'),
+    ...['Rural roads maintenance', 'Judicial training for magistrates', 'Vaccination cold chain', 'Electoral commission support', 'Teacher training colleges'].map((x, i) => act(`a-other-${i}`, x, '12220')),
+  ];
+  const rec: EngineRecommendation = {
+    id: 'r-upr',
+    text: 'Continue to ensure the full participation of NGOs, civil society organizations and the private sector in the follow up to this universal periodic review and in promoting human rights',
+    themes: ['Civil society', 'UPR process'],
+    sdgTargets: [],
+    sdgGoals: [],
+  };
+  const got = suggest(activities, [rec], { params: { floor: 0.01, textAloneFloor: 0 } }).pairs;
+  t.notOk(got.some((p) => p.activityId === 'a-cso'), "funding civil society is not the review's follow-up, at any score");
+  const upr = got.find((p) => p.activityId === 'a-upr');
+  t.ok(upr, 'work that names the review can be suggested');
+  t.match(upr?.evidence.note, /asks the State to report/);
+});
+
 t.test('a run over the real Nepal sample through the API', async (t) => {
   const items = await listSuggestions(await runCountries(t, ['NP']), 'NP');
   const got = new Map(items.map((s) => [`${s.activity.id}|${s.recommendation.id}`, s]));
@@ -589,4 +625,11 @@ t.test('a run over the real Bangladesh and Kenya samples through the API: the tw
     t.notOk((await list('KE', a)).some((r) => irrelevant.includes(r)), `${a}: public finance reform ↛ the poverty recommendations`);
   }
   t.ok((await list('KE', 'SE-0-SE-6-5111012603-KEN-16011')).includes('upr-ke-s08-a63d5aa81ac5'), 'social protection ↔ anti-poverty programmes: suggested');
+  // Twenty-first round: the Manusher Jonno Foundation's civil-society grants (two records) were suggested for "the full
+  // participation of NGOs … in the follow up to this universal periodic review"; judged irrelevant in both sets.
+  for (const [set, a] of [['BD', 'SE-0-SE-6-5217002101-BGD-15150'], ['BD7', 'SE-0-SE-6-5217002104-BGD-15150']] as const) {
+    const j = readJudgements(set).find((x) => x.activity === a && x.recommendation === 'upr-bd-s16-8ceddcb2f293');
+    t.equal(j?.relevant, false, `${a}: judged irrelevant in ${set}`);
+    t.notOk((await list('BD', a)).includes('upr-bd-s16-8ceddcb2f293'), `${a}: civil-society grants ↛ the UPR follow-up`);
+  }
 });
