@@ -93,13 +93,14 @@ export const isJudgedSet = (s: string): s is JudgedSet => s in JUDGED_SETS;
  * uganda-9 (pooled before the fifteenth round's changes) since the sixteenth; kenya-8, bangladesh-9, nepal-7,
  * uganda-10 and colombia-5 since the seventeenth; kenya-9, bangladesh-10, uganda-11 and colombia-6 since the eighteenth;
  * kenya-10, bangladesh-11, nepal-8 and colombia-7 since the nineteenth; kenya-11, bangladesh-12, nepal-9 and colombia-8
- * since the twentieth. Held out now: Uganda (every round), kenya-2, nepal-2, bangladesh-2, the sets pooled before
- * the twentieth round's change (kenya-12, bangladesh-13, nepal-10; the twenty-first round decided its change on the same
- * tuning sets as the twentieth) and those pooled before the twenty-first's (kenya-13, bangladesh-14, nepal-11, uganda-12). The tuning aids (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load them. A round that changes the engine after
+ * since the twentieth; kenya-12, bangladesh-13 and nepal-10 (held out in rounds 20 and 21) since the twenty-second.
+ * Held out now: Uganda (every round), kenya-2, nepal-2, bangladesh-2 and the sets pooled before the twenty-first
+ * round's change (kenya-13, bangladesh-14, nepal-11, uganda-12: the last unjudged activities of the bundled files but
+ * six Bangladeshi ones, so no round after the twenty-first had fresh sets to pool). The tuning aids (suggestions.tune.ts, suggestions.diagnose.ts) refuse to load them. A round that changes the engine after
  * a held-out evaluation pools fresh sets before the change.
  */
-export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO', 'UG2', 'CO2', 'UG3', 'CO3', 'UG4', 'CO4', 'BD3', 'UG5', 'BD4', 'KE3', 'NP3', 'UG6', 'KE4', 'BD5', 'KE5', 'BD6', 'NP4', 'UG7', 'KE6', 'BD7', 'NP5', 'UG8', 'KE7', 'BD8', 'NP6', 'UG9', 'KE8', 'BD9', 'NP7', 'UG10', 'CO5', 'KE9', 'BD10', 'UG11', 'CO6', 'KE10', 'BD11', 'NP8', 'CO7', 'KE11', 'BD12', 'NP9', 'CO8'];
-export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'KE2', 'NP2', 'BD2', 'KE12', 'BD13', 'NP10', 'KE13', 'BD14', 'NP11', 'UG12'];
+export const TUNING_SETS: readonly JudgedSet[] = ['KE', 'NP', 'BD', 'CO', 'UG2', 'CO2', 'UG3', 'CO3', 'UG4', 'CO4', 'BD3', 'UG5', 'BD4', 'KE3', 'NP3', 'UG6', 'KE4', 'BD5', 'KE5', 'BD6', 'NP4', 'UG7', 'KE6', 'BD7', 'NP5', 'UG8', 'KE7', 'BD8', 'NP6', 'UG9', 'KE8', 'BD9', 'NP7', 'UG10', 'CO5', 'KE9', 'BD10', 'UG11', 'CO6', 'KE10', 'BD11', 'NP8', 'CO7', 'KE11', 'BD12', 'NP9', 'CO8', 'KE12', 'BD13', 'NP10'];
+export const HELD_OUT_SETS: readonly JudgedSet[] = ['UG', 'KE2', 'NP2', 'BD2', 'KE13', 'BD14', 'NP11', 'UG12'];
 export const roleOf = (s: JudgedSet) => (TUNING_SETS.includes(s) ? 'tuned' : 'held out');
 
 /** The tuning sets named by `--countries=KE,NP` (default: all of them); a held-out set is an error. */

@@ -194,6 +194,18 @@ export const KIND_CUES: Record<Exclude<RecommendationKind, 'other'>, RegExp> = {
 };
 
 /**
+ * Mortality is the recommendation's ask ("sustain the achievements in reducing child and infant mortality", "receive
+ * the assistance it requires … to develop the health sector in order to reduce the child mortality rate") — not one
+ * item of a list of asks ("to reduce maternal mortality, to improve life conditions of persons with disabilities and
+ * to address …"), nor a particular of broad health services ("providing quality health facilities and services,
+ * particularly to address maternal and child mortality rates"), nor one aim of a programme against named diseases: the
+ * judges took general health services to support those.
+ */
+function mortalityAsk(re: RegExp): RegExp {
+  return new RegExp(`^(?![^.]*\\bservices, (particularly|in particular)\\b)(?![^.]*\\bmortality, to\\b)(?![^.]*\\b(malaria|tuberculosis|HIV)\\b)[^]*${re.source}`, 'i');
+}
+
+/**
  * Guideline rule 6, "specific issues need the issue": a recommendation that names one of these issues is supported
  * only by an activity whose own text names it too (a general gender-based violence programme does not support
  * "eliminate FGM"; child nutrition does not support "care and protection for street children"). The list is the
@@ -230,6 +242,51 @@ export const SPECIFIC_ISSUES: { issue: string; recommendation: RegExp; activity:
     issue: 'recruitment of children and demobilisation',
     recommendation: /\b(forced recruitment|recruitment of (children|minors)|child soldiers|demobili[sz]\w*)\b/i,
     activity: /\b(recruitment|child soldiers|demobili[sz]\w*|reincorporation|reintegration of (children|ex-combatants|former combatants)|reclutamiento|desmovilizaci[óo]n|reincorporaci[óo]n)/i,
+  },
+  // Twenty-second round, in the same spirit (each an object the judges required the activity to name): maternal and
+  // child mortality when they are the ask (`mortalityAsk`); health information systems (a health programme is not
+  // one); torture and its national preventive mechanism (prison conditions or eye care are not); the training of
+  // military personnel for peace missions; school meals; attacks on journalists (training journalists to report on
+  // COVID-19 does not protect them); the violence after an election.
+  {
+    issue: 'maternal mortality',
+    recommendation: mortalityAsk(/\bmaternal (\w+ ){0,3}mortality\b/),
+    activity: /\b(maternal|mothers?|pregnan\w*|antenatal|ante-natal|prenatal|postnatal|post-natal|obstetric\w*|midwi\w*|childbirth|birth attendan\w*|safe motherhood|RMNCA?H|MNCH|newborns?|neonatal)\b/i,
+  },
+  {
+    issue: 'child mortality',
+    recommendation: mortalityAsk(/\b(child|infant|under-five|under five|neonatal|newborn) (\w+ ){0,2}mortality\b/),
+    activity: /\b(child health|child survival|infants?|newborns?|neonatal|under[- ]fives?|immuni[sz]\w*|vaccinat\w*|malnutrition|RMNCA?H|MNCH|pneumonia|diarrh\w*|maternal and child|mother and child|mothers and children)\b/i,
+  },
+  {
+    issue: 'health information systems',
+    recommendation: /\bhealth information systems?\b/i,
+    activity: /\b(health information|HMIS|DHIS\w*|data systems?|health data|information systems?|information management|(use|using) (of )?data|digital health|e-?health|data collection|disaggregated data)\b/i,
+  },
+  {
+    issue: 'torture',
+    recommendation: /\b(torture|national prevent(ive|ion) mechanism|OP-?CAT)\b/i,
+    activity: /\b(torture|tortura|ill[- ]treatment|preventive mechanism|OP-?CAT|cruel, inhuman|inhuman or degrading)\b/i,
+  },
+  {
+    issue: 'peace missions',
+    recommendation: /\b(peace(keeping)? missions?|peacekeep\w*|military personnel)\b/i,
+    activity: /\b(peace(keeping)? missions?|peacekeep\w*|military|armed forces|soldiers)\b/i,
+  },
+  {
+    issue: 'school meals',
+    recommendation: /\bschool (meals?|feeding|lunch\w*)\b/i,
+    activity: /\b(school (meals?|feeding|lunch\w*)|meals?|feeding|alimentaci[óo]n escolar|cantines? scolaires?)\b/i,
+  },
+  {
+    issue: 'attacks on journalists',
+    recommendation: /\b(attacks?|threats?|intimidation|harassment|killings?|violence)\b[^.;]{0,40}\b(on|against|of|towards) journalists\b/i,
+    activity: /\b((safety|protection|security) of (journalists|the media)|(journalists'?|media) (safety|protection|security)|press freedom|freedom of (the )?press|media freedom|attacks? on journalists|impunity)\b/i,
+  },
+  {
+    issue: 'post-election violence',
+    recommendation: /\bpost[- ]election\b/i,
+    activity: /\b(post[- ]election|election[- ]related violence|electoral violence)\b/i,
   },
 ];
 

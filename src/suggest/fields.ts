@@ -181,9 +181,12 @@ const BUSINESS_FINANCE = /\b(liquidity (shortfall|needs|support|facility)|workin
  * A recommendation that asks the State to formulate, draw up or design a policy, plan or strategy ("continue the efforts
  * to draw up a national plan to provide health care to all", "formulate an educational policy aimed at combating
  * illiteracy") asks for the instrument, as rule 3 asks for the law: it is not a broad ask for the field that any school
- * or clinic delivers (nineteenth round; the ordinary gates still find work on that plan).
+ * or clinic delivers (nineteenth round; the ordinary gates still find work on that plan). To reinforce a policy
+ * ("continue to reinforce the development policy on primary education") is the same act (twenty-second round: 1 of
+ * its 12 judged pairs relevant); "strengthen" is not, as strengthening the education policy in force is what a
+ * school-sector programme does (measured twice).
  */
-const POLICY_ACT = /\b(formulate|draw up|elaborate|design|devise)\b[^.;]{0,40}\b(polic(y|ies)|plans?|strateg(y|ies))\b/i;
+const POLICY_ACT = /\b(formulate|draw up|elaborate|design|devise|reinforce)\b[^.;]{0,40}\b(polic(y|ies)|plans?|strateg(y|ies))\b/i;
 
 /** Rule 5: "seek international assistance / technical cooperation" is about aid in a named field, not the field. */
 const SEEK_ASSISTANCE = /\b(seek|request|engage|call (on|upon)|appeal to)\b[^.;]*\b(international|technical|donor|development partners?)\b[^.;]*\b(assistance|cooperation|community|support|partners?)\b/i;

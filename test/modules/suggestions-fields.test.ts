@@ -482,6 +482,54 @@ t.test('twenty-first round: the review process and the reporting to the mechanis
   t.match(upr?.evidence.note, /asks the State to report/);
 });
 
+t.test('twenty-second round: objects the activity must name — mortality as the ask, health information systems, torture, peace missions, school meals, attacks on journalists, post-election violence', async (t) => {
+  const issues = (text: string) => recommendationIssues(text).map((k) => SPECIFIC_ISSUES[k]!.issue);
+  // Real Ugandan, Bangladeshi and Colombian texts.
+  t.same(issues('Sustain the achievements in reducing child and infant mortality'), ['child mortality']);
+  t.same(issues('Improve health indicators, particularly decrease maternal Mortality Rates which remain short of the 2015 MDG\'s target'), ['maternal mortality']);
+  t.same(issues('Receive the assistance it requires, in personnel and logistical resources, to develop the health sector in order to reduce the child mortality rate'), ['child mortality']);
+  t.same(issues('Adopt further measures to reduce maternal morbidity and infant mortality'), ['maternal mortality', 'child mortality'], 'either kind of maternal and child health work');
+  t.same(issues('Continue strengthening its efforts in providing quality health facilities and services, particularly to address maternal and child mortality rates'), [], 'a particular of broad health services');
+  t.same(issues('Consolidate on-going actions to reduce maternal mortality, to improve life conditions of persons with disabilities and to address the challenge of costly justice system'), [], 'one ask of a list');
+  t.same(issues('Advance in designing a health programme allowing to tackle Malaria, Tuberculosis and HIV/AIDS, and continuing decreasing the child and maternal mortality rates'), [], 'one aim of a programme against named diseases');
+  t.same(issues('Take steps to ensure that well -functioning health information systems are in place which combine disaggregated data'), ['health information systems']);
+  t.same(issues('Establish without delay a national prevention mechanism against torture, allowing non-governmental organizations and the Human Rights Commission of Uganda to have access to detention centres'), ['torture']);
+  t.same(issues('Ensure that military personnel assigned to peace missions are provided with adequate training'), ['peace missions']);
+  t.same(issues('Implement policies to support food production, access to credit and school meals programs linked to local food production'), ['school meals']);
+  t.same(issues('End intimidation, threats and physical attacks on journalists and promote open reporting and commentary on issues of public concern'), ['attacks on journalists']);
+  t.same(issues('Investigate and hold accountable police and security officers who attacked human rights defenders, journalists and civilians during the 2011 post-election period'), ['post-election violence']);
+  t.same(issues('Strengthen the fight against poverty'), []);
+  // Reinforcing a policy is a policy act, not a broad ask; strengthening the education in force still is one.
+  t.same(fieldNames('Continue to reinforce the development policy on primary education', ['Right to education']), []);
+  t.same(fieldNames('Continue to ensure access to education for all and to improve the education standards', ['Right to education']), ['education']);
+
+  const app = await runCountries(t, ['UG', 'BD']);
+  const list = async (country: string, activity: string) => (await listSuggestions(app, country, activity)).map((x) => x.recommendation.id);
+  // Each pair below was suggested by the round-21 engine and judged irrelevant.
+  const cases = [
+    ['UG2', 'UG', 'XM-DAC-6-4-012127-11-1', 'upr-ug-s12-4dbe42662551', 'eye care ↛ a national preventive mechanism against torture'],
+    ['UG4', 'UG', 'XI-IATI-EC_INTPA-2020/420-164', 'upr-ug-s12-4dbe42662551', 'detention conditions ↛ a national preventive mechanism'],
+    ['UG3', 'UG', 'CA-3-P009475002', 'upr-ug-s12-0223d30269a7', 'training journalists on COVID-19 ↛ ending attacks on journalists'],
+    ['UG3', 'UG', 'CA-3-P009475002', 'upr-ug-s12-3ba56ed4a4ae', 'training journalists ↛ the 2011 post-election attacks'],
+  ] as const;
+  for (const [set, country, a, r, what] of cases) {
+    t.equal(readJudgements(set).find((j) => j.activity === a && j.recommendation === r)?.relevant, false, `judged irrelevant: ${what}`);
+    t.notOk((await list(country, a)).includes(r), what);
+  }
+  // A health programme that says it improves "information management and use of data for decision-making" still
+  // supports the health-information-systems recommendation (judged relevant in uganda-3); one that does not say so is
+  // no longer suggested for it (uganda-2, judged irrelevant); and UNICEF's COVID response in Bangladesh, which names
+  // no child health, is not suggested for "sustain the achievements in reducing child and infant mortality".
+  const his = 'upr-ug-s12-dc330e4098bd';
+  t.equal(readJudgements('UG3').find((j) => j.activity === 'US-GOV-1-72061718C00001' && j.recommendation === his)?.relevant, true);
+  t.ok((await list('UG', 'US-GOV-1-72061718C00001')).includes(his), 'information management and use of data ↔ health information systems');
+  t.equal(readJudgements('UG2').find((j) => j.activity === 'US-GOV-1-72061718C00004' && j.recommendation === his)?.relevant, false);
+  t.notOk((await list('UG', 'US-GOV-1-72061718C00004')).includes(his), 'a health programme ↛ health information systems');
+  const bd9 = readJudgements('BD9').find((j) => j.activity === 'SE-0-SE-6-14296A0101-BGD-12264' && j.recommendation === 'upr-bd-s16-483fb4005666');
+  t.equal(bd9?.relevant, false);
+  t.notOk((await list('BD', 'SE-0-SE-6-14296A0101-BGD-12264')).includes('upr-bd-s16-483fb4005666'), 'COVID response ↛ reducing child and infant mortality');
+});
+
 t.test('a run over the real Nepal sample through the API', async (t) => {
   const items = await listSuggestions(await runCountries(t, ['NP']), 'NP');
   const got = new Map(items.map((s) => [`${s.activity.id}|${s.recommendation.id}`, s]));
