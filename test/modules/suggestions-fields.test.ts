@@ -14,6 +14,12 @@ import { SAMPLE_UPR, sampleIati } from '../helpers/seed.js';
 const fieldNames = (text: string, themes: string[], opts = { stateAct: false, specificIssue: false }) => broadAsk(text, themes, opts).fields.map((k) => FIELDS[k]!.name);
 const groupNames = (text: string, themes: string[]) => broadAsk(text, themes, { stateAct: false, specificIssue: false }).groups.map((k) => GROUPS[k]!.group);
 
+/** An activity that is only an English title, with these DAC codes. */
+const titled = (id: string, title: string, dacCodes: string[] = []): EngineActivity => ({ id, narratives: [{ kind: 'title', lang: 'en', text: title }], dacCodes, sdgTargets: [], sdgGoals: [] });
+
+/** Other activities of a small test country, so that the text method's document frequencies mean something. */
+const OTHER_TITLES = ['Rural roads maintenance', 'Judicial training for magistrates', 'Vaccination cold chain', 'Electoral commission support', 'Teacher training colleges'];
+
 type Listed = { activity: { id: string }; recommendation: { id: string }; score: number; methods: string[]; evidence: { note?: string } };
 type App = Awaited<ReturnType<typeof buildTestApp>>['app'];
 
@@ -150,7 +156,7 @@ t.test("the State's role abroad is a State act of its own", async (t) => {
     'other',
     'sharing as an afterthought: the ask is the domestic policy',
   );
-  const act = (id: string, title: string): EngineActivity => ({ id, narratives: [{ kind: 'title', lang: 'en', text: title }], dacCodes: ['43072'], sdgTargets: [], sdgGoals: [] });
+  const act = (id: string, title: string) => titled(id, title, ['43072']);
   const rec: EngineRecommendation = {
     id: 'r-share',
     text: 'Share its experience and best practices in realization of the right to food and the fight against poverty with other developing countries',
@@ -158,10 +164,7 @@ t.test("the State's role abroad is a State act of its own", async (t) => {
     sdgTargets: [],
     sdgGoals: [],
   };
-  // Other activities of the country, so that the text method's document frequencies mean something.
-  const others = ['Rural roads maintenance', 'Judicial training for magistrates', 'Vaccination cold chain', 'Electoral commission support', 'Teacher training colleges'].map((t, i) =>
-    act(`a-other-${i}`, t),
-  );
+  const others = OTHER_TITLES.map((x, i) => act(`a-other-${i}`, x));
   const activities = [act('a-food', 'Household food security and nutrition in the northern districts'), act('a-ssc', 'South-South cooperation: sharing experience on the right to food and micro-credit with other developing countries'), ...others];
   const domestic: EngineRecommendation = { ...rec, id: 'r-home', text: 'Strengthen the fight against poverty and the realization of the right to food' };
   const got = (recs: EngineRecommendation[], floor?: number) =>
@@ -219,7 +222,7 @@ t.test("an activity's main purpose is its title and the first sentence of its de
 });
 
 t.test('the engine: a broad ask and a delivering activity are suggested, with evidence; groups must match', async (t) => {
-  const act = (id: string, title: string, dacCodes: string[] = []): EngineActivity => ({ id, narratives: [{ kind: 'title', lang: 'en', text: title }], dacCodes, sdgTargets: [], sdgGoals: [] });
+  const act = titled;
   const rec = (id: string, text: string, themes: string[]): EngineRecommendation => ({ id, text, themes, sdgTargets: [], sdgGoals: [] });
   const activities = [
     act('a-school', 'Support to the national school sector plan', ['11220']),
@@ -290,7 +293,7 @@ t.test('tenth round: a recommendation about a group, a school as a place, health
   t.same(health('12264'), ['direct'], 'COVID-19 control is disease control, like malaria control');
 
   // The engine: the recommendation about persons with disabilities goes only to the activity that names them.
-  const act = (id: string, title: string, dacCodes: string[]): EngineActivity => ({ id, narratives: [{ kind: 'title', lang: 'en', text: title }], dacCodes, sdgTargets: [], sdgGoals: [] });
+  const act = titled;
   const rec = (id: string, text: string, themes: string[]): EngineRecommendation => ({ id, text, themes, sdgTargets: [], sdgGoals: [] });
   const activities = [
     act('a-mch', 'Maternal and child health care: access to health care and education for children in West Nile', ['12220']),
@@ -462,11 +465,11 @@ t.test('twenty-first round: the review process and the reporting to the mechanis
   t.equal(recommendationKind('Continue to ensure access to education for all and to improve the education standards'), 'other');
   t.equal(recommendationKind('Issue a standing invitation to Special Procedures'), 'invite', 'an invitation stays an invitation');
 
-  const act = (id: string, title: string, dac = '15150'): EngineActivity => ({ id, narratives: [{ kind: 'title', lang: 'en', text: title }], dacCodes: [dac], sdgTargets: [], sdgGoals: [] });
+  const act = (id: string, title: string, dac = '15150') => titled(id, title, [dac]);
   const activities = [
     act('a-cso', 'Support to civil society organizations: participation of NGOs in promoting human rights'),
     act('a-upr', 'Civil society coalition for the follow-up of universal periodic review recommendations'),
-    ...['Rural roads maintenance', 'Judicial training for magistrates', 'Vaccination cold chain', 'Electoral commission support', 'Teacher training colleges'].map((x, i) => act(`a-other-${i}`, x, '12220')),
+    ...OTHER_TITLES.map((x, i) => act(`a-other-${i}`, x, '12220')),
   ];
   const rec: EngineRecommendation = {
     id: 'r-upr',
